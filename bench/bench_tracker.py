@@ -1,0 +1,83 @@
+"""Framework-only speed of LightTracker: a deterministic synthetic sequence replayed through
+replay components; reports frames/s outside detection and pose estimation (the published
+``total_time_LIGHTTRACK``). The last line is one JSON object."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from lib.runner import Frame, run  # noqa: E402
+from lib.tracker import LightTracker  # noqa: E402
+
+
+class Replay:
+    """Detector and estimator that look up precomputed boxes and poses by frame index (the
+    frame's first pixel), so their own cost is a dictionary lookup."""
+
+    lost_score_thresh = 0.6
+
+    def __init__(self, num_people: int, num_frames: int, seed: int = 0):
+        rng = np.random.default_rng(seed)
+        starts = rng.uniform([50, 50], [500, 250], size=(num_people, 2))
+        velocity = rng.uniform(-1.5, 1.5, size=(num_people, 2))
+        shape = rng.uniform(-40, 40, size=(num_people, 15, 2))
+        self.poses = []
+        for t in range(num_frames):
+            xy = (starts + velocity * t)[:, None, :] + shape
+            self.poses.append(np.concatenate([xy, np.ones((num_people, 15, 1))], axis=2))
+
+    @staticmethod
+    def index(image: np.ndarray) -> int:
+        return int(image[0, 0, 0]) + 256 * int(image[0, 0, 1])
+
+    def detect(self, image):
+        poses = self.poses[self.index(image)]
+        boxes = np.concatenate([poses[:, :, :2].min(1), poses[:, :, :2].max(1)], axis=1)
+        return boxes, np.ones(len(boxes))
+
+    def estimate(self, image, boxes_xyxy):
+        return self.poses[self.index(image)][:len(boxes_xyxy)]
+
+
+def frames(num_frames: int):
+    images = []
+    for t in range(num_frames):
+        image = np.zeros((360, 640, 3), np.uint8)
+        image[0, 0, 0], image[0, 0, 1] = t % 256, t // 256
+        images.append(image)
+    return images
+
+
+def framework_fps(num_people: int, interval: int, num_frames: int, repeats: int) -> float:
+    replay = Replay(num_people, num_frames)
+    tracker = LightTracker(replay, replay, keyframe_interval=interval)
+    images = frames(num_frames)
+    best = 0.0
+    for _ in range(repeats):
+        stats = run(tracker, [Frame(t, img) for t, img in enumerate(images)])
+        best = max(best, stats.fps(stats.time_lighttrack))
+    return best
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--frames", type=int, default=300, help="frames per sequence")
+    parser.add_argument("--repeats", type=int, default=5, help="runs per setting; best is kept")
+    args = parser.parse_args()
+    result = {
+        "framework_fps_2p": round(framework_fps(2, 40, args.frames, args.repeats)),
+        "framework_fps_6p": round(framework_fps(6, 10, args.frames, args.repeats)),
+    }
+    print(f"2 people, keyframe interval 40: {result['framework_fps_2p']} frames/s (framework only)")
+    print(f"6 people, keyframe interval 10: {result['framework_fps_6p']} frames/s (framework only)")
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

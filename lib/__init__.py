@@ -1,0 +1,1 @@
+"""LightTrack core: the tracking loop, geometry, formats, evaluation and I/O (no framework)."""

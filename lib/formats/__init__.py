@@ -1,0 +1,1 @@
+"""File formats: OpenSVAI (the tracker's output and detection input) and PoseTrack."""

@@ -1,0 +1,145 @@
+"""OpenSVAI "standard" JSON: the tracker's per-frame output and the detection-file input.
+
+The file is a JSON list with one element per frame: ``{"image": {"folder", "name", "id": [i]},
+"candidates": [...]}``. A candidate is a placeholder ``{"det_bbox": [0, 0, 2, 2], "det_score": 0}``
+or a person with ``det_bbox`` (xywh), ``det_score``, ``track_id``, ``track_score`` and
+``pose_keypoints_2d`` (x, y, score per joint, flat).
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from lib.errors import LightTrackError
+from lib.interfaces import Person
+
+PLACEHOLDER_BOX = [0, 0, 2, 2]
+
+
+def _number(value):
+    """A plain Python int or float for JSON (numpy scalars are not serialisable)."""
+    value = float(value)
+    return int(value) if value.is_integer() else value
+
+
+def person_to_candidate(person: Person) -> dict:
+    """One OpenSVAI candidate; a person without pose becomes the placeholder candidate."""
+    if person.keypoints is None or person.box_xywh is None:
+        return {"det_bbox": list(PLACEHOLDER_BOX), "det_score": 0}
+    kps = np.round(np.asarray(person.keypoints, dtype=np.float64), 3)
+    return {
+        "det_bbox": [_number(v) for v in person.box_xywh],
+        "det_score": 1,
+        "track_id": None if person.track_id is None else int(person.track_id),
+        "track_score": _number(round(float(kps[:, 2].mean()), 4)),
+        "pose_keypoints_2d": [_number(v) for v in kps.reshape(-1)],
+    }
+
+
+def frame_to_dict(folder: str, name: str, frame_idx: int, persons: list[Person]) -> dict:
+    """One OpenSVAI frame; a frame without persons holds one placeholder candidate."""
+    candidates = [person_to_candidate(p) for p in persons]
+    if not candidates:
+        candidates = [{"det_bbox": list(PLACEHOLDER_BOX), "det_score": 0}]
+    return {"image": {"folder": folder, "name": name, "id": [int(frame_idx)]},
+            "candidates": candidates}
+
+
+class OpenSVAIWriter:
+    """Writes an OpenSVAI file frame by frame; after every frame the file is a complete, valid
+    JSON list, so a crash or Ctrl-C keeps every frame already written."""
+
+    _CLOSE = b"\n]\n"
+
+    def __init__(self, path: str):
+        self.path = path
+        try:
+            self._file = open(path, "wb")
+        except OSError as err:
+            raise LightTrackError(f"cannot write {path}: {err.strerror}") from err
+        self._count = 0
+        self._file.write(b"[" + self._CLOSE)
+        self._file.flush()
+
+    def write_frame(self, frame: dict) -> None:
+        """Append one frame dict (as built by ``frame_to_dict``)."""
+        body = json.dumps(frame, separators=(",", ":")).encode()
+        self._file.seek(-len(self._CLOSE), os.SEEK_END)
+        self._file.write((b",\n" if self._count else b"\n") + body + self._CLOSE)
+        self._file.flush()
+        self._count += 1
+
+    def write(self, frame, result) -> None:
+        """Runner sink: append a tracked frame (``lib.runner.Frame``, ``FrameResult``)."""
+        self.write_frame(frame_to_dict(frame.folder, frame.name, frame.index, result.persons))
+
+    def close(self) -> None:
+        self._file.close()
+
+
+@dataclass
+class Candidate:
+    """One candidate read back: box (4,) xywh, keypoints (K, 3) or None."""
+
+    box_xywh: np.ndarray
+    det_score: float
+    track_id: int | None = None
+    track_score: float | None = None
+    keypoints: np.ndarray | None = None
+
+    @property
+    def is_placeholder(self) -> bool:
+        return self.det_score == 0 and list(self.box_xywh) == PLACEHOLDER_BOX
+
+
+@dataclass
+class OpenSVAIFrame:
+    folder: str
+    name: str
+    frame_id: int
+    candidates: list[Candidate]
+
+
+def read_opensvai(path: str) -> list[OpenSVAIFrame]:
+    """Read an OpenSVAI file (tracker output, or a detection file whose ``image.id`` is an int).
+
+    Raises LightTrackError naming the file when it is missing, not JSON or not OpenSVAI.
+    """
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except FileNotFoundError as err:
+        raise LightTrackError(f"{path}: file not found") from err
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise LightTrackError(f"{path}: not valid JSON ({err})") from err
+    if not isinstance(data, list):
+        raise LightTrackError(f"{path}: an OpenSVAI file is a JSON list of frames")
+    try:
+        return [_parse_frame(item) for item in data]
+    except (KeyError, TypeError, ValueError, IndexError) as err:
+        raise LightTrackError(f"{path}: malformed OpenSVAI frame ({err!r})") from err
+
+
+def _parse_frame(item: dict) -> OpenSVAIFrame:
+    image = item["image"]
+    frame_id = image["id"]
+    if isinstance(frame_id, list):
+        frame_id = frame_id[0]
+    return OpenSVAIFrame(folder=str(image.get("folder", "")), name=str(image.get("name", "")),
+                         frame_id=int(frame_id),
+                         candidates=[_parse_candidate(c) for c in item["candidates"]])
+
+
+def _parse_candidate(cand: dict) -> Candidate:
+    box = np.asarray(cand["det_bbox"], dtype=np.float64).reshape(4)
+    score = cand.get("det_score", 1)
+    score = float(score[0] if isinstance(score, list) else score)
+    track_id = cand.get("track_id")
+    kps = cand.get("pose_keypoints_2d")
+    return Candidate(box_xywh=box, det_score=score,
+                     track_id=None if track_id is None else int(track_id),
+                     track_score=cand.get("track_score"),
+                     keypoints=None if not kps else np.asarray(kps, np.float64).reshape(-1, 3))
