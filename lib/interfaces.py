@@ -10,7 +10,7 @@ from typing import Protocol
 
 import numpy as np
 
-NUM_JOINTS = 15
+from lib.joints import NUM_JOINTS
 
 
 class Detector(Protocol):
