@@ -8,6 +8,13 @@ JOINT_NAMES = (
 )
 NUM_JOINTS = len(JOINT_NAMES)
 
+# the 17 keypoint slots of PoseTrack'18 annotation files, in file order
+POSETRACK18_KEYPOINTS = (
+    "nose", "head_bottom", "head_top", "left_ear", "right_ear", "left_shoulder", "right_shoulder",
+    "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_hip", "right_hip",
+    "left_knee", "right_knee", "left_ankle", "right_ankle",
+)
+
 # left/right partners swapped by a horizontal flip; joints 12-14 have none
 FLIP_PAIRS = ((0, 5), (1, 4), (2, 3), (6, 11), (7, 10), (8, 9))
 

@@ -39,6 +39,8 @@ class LightTracker:
         id or pose (demos) rather than dropping them (PoseTrack scripts).
     keyframe_after_empty: a keyframe without detections makes the next frame a keyframe.
     nms_iou_thresh: optional box NMS before pose estimation (published: off).
+    empty_detections_end_tracks: when ``step`` is given detections and they are empty, the
+        frame is returned empty and every track ends, keyframe or not (PoseTrack scripts).
     """
 
     def __init__(self, detector: Detector | None, estimator: PoseEstimator,
@@ -47,7 +49,7 @@ class LightTracker:
                  lost_top_k: int = 4, lost_score_thresh: float | None = None,
                  pose_match: str = "best", keep_invalid_detections: bool = True,
                  keyframe_after_empty: bool = True, nms_iou_thresh: float | None = None,
-                 num_joints: int = NUM_JOINTS):
+                 empty_detections_end_tracks: bool = False, num_joints: int = NUM_JOINTS):
         if int(keyframe_interval) != keyframe_interval or keyframe_interval < 1:
             raise ValueError(f"keyframe_interval must be a whole number >= 1, got {keyframe_interval}")
         if enlarge_scale <= 0:
@@ -67,6 +69,7 @@ class LightTracker:
         self.keep_invalid_detections = keep_invalid_detections
         self.keyframe_after_empty = keyframe_after_empty
         self.nms_iou_thresh = nms_iou_thresh
+        self.empty_detections_end_tracks = empty_detections_end_tracks
         self.num_joints = num_joints
         self.reset()
 
@@ -88,7 +91,10 @@ class LightTracker:
         _check_image(image)
         result = FrameResult(frame_idx=self._frame_idx, is_keyframe=False)
         keyframe = self._mandatory_keyframe or self._frame_idx % self.keyframe_interval == 0
-        if keyframe or not self._previous or not self._track_step(image, result):
+        if self.empty_detections_end_tracks and detections is not None \
+                and len(detections[0]) == 0:
+            self._remember([], np.zeros((0, self.num_joints, 3)))
+        elif keyframe or not self._previous or not self._track_step(image, result):
             self._keyframe_step(image, detections, result)
         self._frame_idx += 1
         return result

@@ -229,3 +229,14 @@ def test_precomputed_detections_replace_the_detector():
     assert ids(result) == [0]
     with pytest.raises(ValueError, match="no detector"):
         LightTracker(None, ReplayEstimator(world), keyframe_interval=1).step(make_frame(0))
+
+
+def test_empty_given_detections_can_end_tracks():
+    world = World({t: [(200, 200)] for t in range(6)})
+    box = [[150, 150, 250, 250]]
+    tracker = LightTracker(None, ReplayEstimator(world), keyframe_interval=2,
+                           empty_detections_end_tracks=True)
+    dets = [(box, [1.0]), (box, [1.0]), (box, [1.0]), ([], []), (box, [1.0]), (box, [1.0])]
+    results = [tracker.step(make_frame(t), detections=d) for t, d in enumerate(dets)]
+    assert [ids(r) for r in results] == [[0], [0], [0], [], [1], [1]]
+    assert [r.is_keyframe for r in results] == [True, False, True, False, True, False]
