@@ -23,12 +23,15 @@ class Replay:
 
     def __init__(self, num_people: int, num_frames: int, seed: int = 0):
         rng = np.random.default_rng(seed)
-        starts = rng.uniform([50, 50], [500, 250], size=(num_people, 2))
+        low, high = np.array([60.0, 60.0]), np.array([580.0, 300.0])  # centres stay in frame
+        starts = rng.uniform(low, high, size=(num_people, 2))
         velocity = rng.uniform(-1.5, 1.5, size=(num_people, 2))
         shape = rng.uniform(-40, 40, size=(num_people, 15, 2))
         self.poses = []
         for t in range(num_frames):
-            xy = (starts + velocity * t)[:, None, :] + shape
+            span = high - low  # bounce between the walls
+            centre = low + np.abs((starts - low + velocity * t) % (2 * span) - span)
+            xy = centre[:, None, :] + shape
             self.poses.append(np.concatenate([xy, np.ones((num_people, 15, 1))], axis=2))
 
     @staticmethod
@@ -41,7 +44,11 @@ class Replay:
         return boxes, np.ones(len(boxes))
 
     def estimate(self, image, boxes_xyxy):
-        return self.poses[self.index(image)][:len(boxes_xyxy)]
+        poses = self.poses[self.index(image)]
+        centres = poses[:, :, :2].mean(axis=1)
+        box_centres = (boxes_xyxy[:, :2] + boxes_xyxy[:, 2:]) / 2
+        nearest = np.argmin(((box_centres[:, None] - centres[None]) ** 2).sum(-1), axis=1)
+        return poses[nearest]
 
 
 def frames(num_frames: int):

@@ -18,17 +18,16 @@ POSETRACK18_KEYPOINTS = (
 # left/right partners swapped by a horizontal flip; joints 12-14 have none
 FLIP_PAIRS = ((0, 5), (1, 4), (2, 3), (6, 11), (7, 10), (8, 9))
 
-# the 13 drawn sticks with their published BGR colours; the nose is never connected
-PURPLE, YELLOW, BLUE, GREEN, RED, SKYBLUE = (
-    (255, 0, 255), (0, 255, 255), (255, 0, 0), (0, 255, 0), (0, 0, 255), (235, 206, 135))
+# the 13 drawn sticks (joint pairs); the nose is never connected
 SKELETON = (
-    ((14, 12), PURPLE), ((12, 8), YELLOW), ((12, 9), YELLOW), ((8, 7), BLUE), ((7, 6), GREEN),
-    ((9, 10), BLUE), ((10, 11), GREEN), ((8, 2), YELLOW), ((9, 3), YELLOW), ((2, 1), RED),
-    ((1, 0), SKYBLUE), ((3, 4), RED), ((4, 5), SKYBLUE),
+    (14, 12), (12, 8), (12, 9), (8, 7), (7, 6), (9, 10), (10, 11), (8, 2), (9, 3), (2, 1),
+    (1, 0), (3, 4), (4, 5),
 )
 
-# colour of a track: TRACK_COLORS[track_id % 13] (published order)
+# BGR colour of a track: TRACK_COLORS[track_id % 13], in the published order: purple, yellow,
+# blue, green, red, skyblue, navyblue, azure, slate, chocolate, olive, orange, orchid
 TRACK_COLORS = (
-    PURPLE, YELLOW, BLUE, GREEN, RED, SKYBLUE, (128, 0, 0), (255, 255, 240), (255, 0, 127),
-    (30, 105, 210), (112, 255, 202), (0, 140, 255), (255, 102, 224),
+    (255, 0, 255), (0, 255, 255), (255, 0, 0), (0, 255, 0), (0, 0, 255), (235, 206, 135),
+    (128, 0, 0), (255, 255, 240), (255, 0, 127), (30, 105, 210), (112, 255, 202), (0, 140, 255),
+    (255, 102, 224),
 )

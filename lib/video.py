@@ -1,0 +1,120 @@
+"""Video input and output with OpenCV: frames decoded as a stream, rendered videos and frames."""
+from __future__ import annotations
+
+import os
+from typing import Iterator
+
+import cv2
+
+from lib.errors import LightTrackError
+from lib.runner import Frame
+
+
+def open_capture(source: str | int) -> cv2.VideoCapture:
+    """An opened capture for a video file, a camera index or a URL; LightTrackError if not."""
+    if isinstance(source, str) and "://" not in source:
+        if not os.path.isfile(source):
+            raise LightTrackError(f"video not found: {source}")
+        if os.path.getsize(source) == 0:
+            raise LightTrackError(f"video is empty (0 bytes): {source}")
+    capture = cv2.VideoCapture(source)
+    if not capture.isOpened():
+        raise LightTrackError(f"cannot open video source {source!r}: not a video OpenCV can decode")
+    return capture
+
+
+def read_frames(capture: cv2.VideoCapture, name: str, *, max_frames: int | None = None,
+                require_frames: bool = True) -> Iterator[Frame]:
+    """Decode frames one by one (never the whole video in memory).
+
+    Frames are named as the published demo named its split frames (``frame%05d.jpg`` in folder
+    ``name``). The capture is released when the stream ends, drops or the consumer stops.
+    ``require_frames``: raise LightTrackError if not even one frame decodes (a file source).
+    """
+    index = 0
+    try:
+        while max_frames is None or index < max_frames:
+            ok, image = capture.read()
+            if not ok or image is None:
+                break
+            yield Frame(index, image, folder=name, name=f"frame{index:05d}.jpg")
+            index += 1
+    finally:
+        capture.release()
+    if index == 0 and require_frames:
+        raise LightTrackError(f"no frame could be decoded from {name}: not a readable video")
+
+
+def frame_count(capture: cv2.VideoCapture) -> int | None:
+    """The container's frame count, or None when it does not say (cameras, streams)."""
+    count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
+    return count if count > 0 else None
+
+
+class VideoSink:
+    """Writes rendered frames to an mp4 file; the size comes from the first frame."""
+
+    def __init__(self, path: str, fps: float, render):
+        self.path, self.fps, self.render = path, fps, render
+        self._writer: cv2.VideoWriter | None = None
+
+    def write(self, frame: Frame, result) -> None:
+        image = self.render(frame, result)
+        if self._writer is None:
+            height, width = image.shape[:2]
+            self._writer = cv2.VideoWriter(self.path, cv2.VideoWriter_fourcc(*"mp4v"), self.fps,
+                                           (width, height))
+            if not self._writer.isOpened():
+                raise LightTrackError(f"cannot write video {self.path}")
+        self._writer.write(image)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.release()
+
+
+class FramesSink:
+    """Saves every rendered frame as a JPEG under ``folder`` with the frame's own name."""
+
+    def __init__(self, folder: str, render):
+        self.folder, self.render = folder, render
+        os.makedirs(folder, exist_ok=True)
+
+    def write(self, frame: Frame, result) -> None:
+        path = os.path.join(self.folder, frame.name)
+        if not cv2.imwrite(path, self.render(frame, result)):
+            raise LightTrackError(f"cannot write {path}")
+
+    def close(self) -> None:
+        pass
+
+
+class DisplaySink:
+    """Shows rendered frames in a window; pressing q raises KeyboardInterrupt to stop the run
+    (outputs are finalised like on Ctrl-C)."""
+
+    WINDOW = "LightTrack"
+
+    def __init__(self, render):
+        self.render = render
+
+    def write(self, frame: Frame, result) -> None:
+        cv2.imshow(self.WINDOW, self.render(frame, result))
+        if cv2.waitKey(1) & 0xFF == ord("q"):
+            raise KeyboardInterrupt
+
+    def close(self) -> None:
+        cv2.destroyAllWindows()
+
+
+def display_available() -> bool:
+    """True when this OpenCV build can open a window and a display is there."""
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.name == "nt"):
+        return False
+    try:
+        cv2.namedWindow(DisplaySink.WINDOW)
+        cv2.destroyWindow(DisplaySink.WINDOW)
+        return True
+    except cv2.error:
+        return False
+
