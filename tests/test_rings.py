@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PURE_MODULES = ["lib.tracker", "lib.runner", "lib.geometry", "lib.association",
+PURE_MODULES = ["lib.tracker", "lib.runner", "lib.geometry", "lib.association", "lib.video",
+                "lib.drawing", "lib.demo", "lib.joints",
                 "lib.formats.opensvai", "lib.components", "lib.cli"]
 
 
