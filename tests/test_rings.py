@@ -7,7 +7,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PURE_MODULES = ["lib.tracker", "lib.runner", "lib.geometry", "lib.association",
-                "lib.formats.opensvai", "lib.formats.posetrack", "lib.components", "lib.cli"]
+                "lib.formats.opensvai", "lib.formats.posetrack", "lib.posetrack.oracle",
+                "lib.posetrack.process", "lib.posetrack.ablation", "lib.components", "lib.cli"]
 
 
 @pytest.mark.parametrize("module", PURE_MODULES)
