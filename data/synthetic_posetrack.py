@@ -288,7 +288,7 @@ def write_video(out_dir: str, video: SyntheticVideo, seed: int) -> None:
         entry = {"folder": image_dir, "name": file, "id": t}
         dets.append({"image": entry, "candidates": detections(rng, people, opts)})
         gt_locations.append({"image": entry, "candidates": [
-            {"det_bbox": [round(float(v), 2) for v in p.box_xywh], "det_score": 1} for p in people]})
+            {"det_bbox": [round(float(v), 3) for v in p.box_xywh], "det_score": 1} for p in people]})
     write_json(os.path.join(out_dir, "annotations", SPLIT, f"{name}.json"),
                {"images": images, "annotations": annotations, "categories": [person_category()]})
     write_json(os.path.join(out_dir, "detections_openSVAI", f"{name}.json"), dets)
