@@ -50,7 +50,7 @@ def main(argv=None) -> int:
     rows = []
     for config in configurations(args.keyframe_intervals):
         metrics = run_config(config, args.data_root, args.work_dir, estimator_for, matcher,
-                             posetrack_format=args.format)
+                             match_thresh=args.pose_matching_threshold, posetrack_format=args.format)
         rows.append((f"LightTrack ({args.pose}, {args.matcher}, KF {config.keyframe_interval})",
                      config, metrics))
         print(f"{config.name}: " + ", ".join(f"{k} {float(metrics[k]):.1f}" for k in METRICS

@@ -196,13 +196,15 @@ def image_path(frame: OpenSVAIFrame) -> str:
 
 def _people(frame: OpenSVAIFrame, bbox_thresh: float, drop_thresh: float, track: bool):
     """(track id, box xywh, track score, keypoints (15, 3) with dropped joints zeroed, kept (15,))
-    of each candidate with a pose and ``det_score >= bbox_thresh``; in pose mode the track id is
-    the candidate's position in its frame."""
+    of each candidate with ``det_score >= bbox_thresh`` and a joint scored above ``drop_thresh``;
+    in pose mode the track id is the candidate's position in its frame."""
     people = []
     for cand in frame.candidates:
         if cand.det_score < bbox_thresh or cand.keypoints is None or cand.is_placeholder:
             continue
         kept = cand.keypoints[:, 2] > drop_thresh
+        if not kept.any():
+            continue
         keypoints = np.where(kept[:, None], cand.keypoints, 0.0)
         track_id = cand.track_id if track else len(people)
         score = (cand.track_score or 0.0) if track else 0.0

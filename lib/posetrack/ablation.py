@@ -49,16 +49,18 @@ def evaluate_predictions(gt_dir: str, pred_dir: str) -> dict:
 
 
 def run_config(config: Config, data_root: str, work_dir: str,
-               estimator_for: Callable[[str], object], matcher, *, split: str = "val",
+               estimator_for: Callable[[str], object], matcher, *, match_thresh: float = 1.0,
+               split: str = "val",
                posetrack_format: int = 18, progress: bool = False,
                evaluate: Callable[[str, str], dict] = evaluate_predictions) -> dict:
     """Track, convert and evaluate one configuration; its files go to ``work_dir/<name>/``
-    (cleared first). estimator_for(video) gives the pose estimator of a video."""
+    (cleared first). estimator_for(video) gives the pose estimator of a video; ``match_thresh``
+    is the matcher distance used when pose matching is on (published 1.0 for the SGCN)."""
     run_dir = os.path.join(work_dir, config.name)
     shutil.rmtree(run_dir, ignore_errors=True)
     tracked, predictions = os.path.join(run_dir, "results_openSVAI"), os.path.join(run_dir, "predictions")
     gt_dir = os.path.join(data_root, "annotations", split)
-    match_thresh = 1.0 if config.pose_match else -1.0
+    match_thresh = match_thresh if config.pose_match else -1.0
 
     def tracker_for(video: str):
         return posetrack_tracker(estimator_for(video), matcher, match_thresh=match_thresh,

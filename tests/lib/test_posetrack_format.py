@@ -78,6 +78,7 @@ def test_posetrack17_drops_joints_and_pose_mode(tracked):
     assert [p["id"][0] for p in rect["annopoints"][0]["point"]] == [j for j in range(15) if j != 4]
     assert rect["track_id"] == [1] and rect["score"] == [0.0]  # pose mode: position in frame
     assert to_posetrack17(frames, gt, bbox_thresh=2.0)["annolist"][0]["annorect"] == []
+    assert to_posetrack17(frames, gt, drop_thresh=1.0)["annolist"][0]["annorect"] == []  # no joint left
 
 
 def test_posetrack18_round_trip_is_valid(tracked, tmp_path):
