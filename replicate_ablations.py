@@ -53,8 +53,8 @@ def main(argv=None) -> int:
                              match_thresh=args.pose_matching_threshold, posetrack_format=args.format)
         rows.append((f"LightTrack ({args.pose}, {args.matcher}, KF {config.keyframe_interval})",
                      config, metrics))
-        print(f"{config.name}: " + ", ".join(f"{k} {float(metrics[k]):.1f}" for k in METRICS
-                                             if k in metrics))
+        print(f"{config.name}: " + ", ".join(f"{k} {round(metrics[k], 1)}" for k in METRICS
+                                             if metrics.get(k) is not None))
     print(format_table(rows))
     return 0
 
