@@ -28,3 +28,11 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# PoseTrack'18 pipeline on the synthetic set (see README "PoseTrack'18 pipeline")
+.PHONY: synthetic-posetrack ablations
+synthetic-posetrack: $(STAMP)
+	$(PY) data/synthetic_posetrack.py --out data/synthetic_posetrack --videos 5 --frames 60 --seed 0
+
+ablations: $(STAMP)
+	$(PY) replicate_ablations.py

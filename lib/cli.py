@@ -10,10 +10,11 @@ from lib.errors import LightTrackError
 
 
 def add_component_args(parser: argparse.ArgumentParser, *, detector: str | None, pose: str,
-                       matcher: str, match_thresh: float) -> None:
+                       matcher: str, match_thresh: float, extra_poses: tuple[str, ...] = ()) -> None:
     """Add --detector/--pose/--matcher (names from ``lib.components``) and their options.
 
-    ``detector=None`` leaves the detector flags out (scripts that read detections from files).
+    ``detector=None`` leaves the detector flags out (scripts that read detections from files);
+    ``extra_poses``: estimator names a script builds itself (the PoseTrack scripts' oracle).
     """
     group = parser.add_argument_group("components (swap any by name)")
     if detector is not None:
@@ -25,7 +26,7 @@ def add_component_args(parser: argparse.ArgumentParser, *, detector: str | None,
                            help="darknet cfg for the yolov3 detectors (default: detector/config/)")
         group.add_argument("--detector-thresh", type=float, metavar="SCORE",
                            help="minimum detection score (default: the detector's own)")
-    group.add_argument("--pose", default=pose, choices=components.names("pose"),
+    group.add_argument("--pose", default=pose, choices=components.names("pose") + list(extra_poses),
                        help="single-person pose estimator (default: %(default)s)")
     group.add_argument("--pose-weights", metavar="PATH",
                        help="pose network weights (default: the estimator's file in weights/)")

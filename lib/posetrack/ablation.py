@@ -1,0 +1,84 @@
+"""The published ablations on a PoseTrack-layout folder: track, convert, evaluate, tabulate (no framework).
+
+Each configuration (detection boxes or GT locations, pose matching on or off, a keyframe
+interval) runs the PoseTrack processing loop, the converter and the evaluator, and gives one row
+of the published table (Methods | Det Mode | Pose Match | mAP | MOTA | MOTP).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from typing import Callable
+
+from lib.errors import LightTrackError
+from lib.formats.posetrack import convert_folder
+from lib.posetrack.process import INPUT_DIRS, posetrack_tracker, process_videos
+
+DROP_THRESH = {"det": 0.8, "gt": 0.7}  # published keypoint-dropping thresholds (README)
+BBOX_THRESH = 0.4                      # published converter -e
+
+
+@dataclass(frozen=True)
+class Config:
+    """One ablation run: ``det_mode`` "det" or "gt", pose matching on/off, keyframe interval."""
+
+    det_mode: str
+    pose_match: bool
+    keyframe_interval: int = 2
+
+    @property
+    def name(self) -> str:
+        return f"{self.det_mode}_match{int(self.pose_match)}_kf{self.keyframe_interval}"
+
+
+def configurations(keyframe_intervals=(2,)) -> list[Config]:
+    """The published grid: DET then GT, pose matching on then off, for each interval."""
+    return [Config(mode, match, k) for k in keyframe_intervals for mode in ("det", "gt")
+            for match in (True, False)]
+
+
+def evaluate_predictions(gt_dir: str, pred_dir: str) -> dict:
+    """The evaluator's metrics ("mAP", "MOTA", "MOTP", ...) for one prediction folder."""
+    try:
+        from lib.eval.posetrack import evaluate
+    except ImportError as err:
+        raise LightTrackError("the PoseTrack evaluator lib/eval/posetrack.py is missing "
+                              f"({err}); it comes with the posetrack-eval branch") from err
+    return evaluate(gt_dir, pred_dir, eval_pose=True, eval_tracking=True)
+
+
+def run_config(config: Config, data_root: str, work_dir: str,
+               estimator_for: Callable[[str], object], matcher, *, match_thresh: float = 1.0,
+               split: str = "val",
+               posetrack_format: int = 18, progress: bool = False,
+               evaluate: Callable[[str, str], dict] = evaluate_predictions) -> dict:
+    """Track, convert and evaluate one configuration; its files go to ``work_dir/<name>/``
+    (cleared first). estimator_for(video) gives the pose estimator of a video; ``match_thresh``
+    is the matcher distance used when pose matching is on (published 1.0 for the SGCN)."""
+    run_dir = os.path.join(work_dir, config.name)
+    shutil.rmtree(run_dir, ignore_errors=True)
+    tracked, predictions = os.path.join(run_dir, "results_openSVAI"), os.path.join(run_dir, "predictions")
+    gt_dir = os.path.join(data_root, "annotations", split)
+    match_thresh = match_thresh if config.pose_match else -1.0
+
+    def tracker_for(video: str):
+        return posetrack_tracker(estimator_for(video), matcher, match_thresh=match_thresh,
+                                 keyframe_interval=config.keyframe_interval)
+
+    process_videos(os.path.join(data_root, INPUT_DIRS[config.det_mode]), tracked, tracker_for,
+                   image_root=os.path.join(data_root, "images", split), progress=progress)
+    convert_folder(gt_dir, tracked, predictions, posetrack_format=posetrack_format,
+                   bbox_thresh=BBOX_THRESH, drop_thresh=DROP_THRESH[config.det_mode], track=True)
+    return evaluate(gt_dir, predictions + os.sep)
+
+
+def format_table(rows: list[tuple[str, Config, dict]]) -> str:
+    """The published Markdown table, one row per (method, config, metrics)."""
+    lines = ["| Methods | Det Mode | Pose Match | mAP | MOTA | MOTP |",
+             "|:-------:|:--------:|:----------:|:---:|:----:|:----:|"]
+    for method, config, metrics in rows:
+        values = " | ".join(f"{float(metrics[k]):.1f}" for k in ("mAP", "MOTA", "MOTP"))
+        lines.append(f"| {method} | {config.det_mode.upper()} | "
+                     f"{'Yes' if config.pose_match else 'No'} | {values} |")
+    return "\n".join(lines)

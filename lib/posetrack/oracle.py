@@ -1,0 +1,96 @@
+"""Oracle pose estimator: the annotated pose of the person in each box (no framework).
+
+It stands in for a pose network on sets with ground truth (the synthetic PoseTrack set), so the
+tracking rules can be measured without a trained model. For each box it returns the keypoints of
+the annotated person whose box overlaps it most (IoU, +1 convention), with score 1 on annotated
+joints and 0 elsewhere; a box that overlaps no annotated person gets an all-zero pose (score 0,
+which the tracker treats as a lost target). Optional Gaussian noise moves annotated joints.
+
+Call ``set_frame(name)`` with the frame's image file name before each ``estimate``; the PoseTrack
+processing loop (``lib.posetrack.process``) does this for any estimator that has ``set_frame``.
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from lib import geometry
+from lib.errors import LightTrackError
+from lib.formats.posetrack import annotations18, read_posetrack18
+from lib.joints import NUM_JOINTS
+
+
+ORACLE = "oracle"  # its name on the command line of the PoseTrack scripts
+
+
+class OracleEstimator:
+    """PoseEstimator answering with ground-truth poses.
+
+    poses: image file name -> (keypoints (P, 15, 3) x, y, v with v > 0 annotated,
+    boxes_xywh (P, 4)). noise_std: joint noise in units of the person's box height.
+    min_iou: a box must overlap an annotated person more than this to get its pose.
+    """
+
+    lost_score_thresh = 0.5  # scores are 1 (annotated) or 0
+
+    def __init__(self, poses: dict[str, tuple[np.ndarray, np.ndarray]], *, noise_std: float = 0.0,
+                 min_iou: float = 0.0, seed: int = 0):
+        self.poses, self.noise_std, self.min_iou = poses, noise_std, min_iou
+        self._rng = np.random.default_rng(seed)
+        self._frame: str | None = None
+
+    @classmethod
+    def from_annotations(cls, path: str, **options) -> OracleEstimator:
+        """Oracle for one video from its PoseTrack'18 GT file (keyed by image base name)."""
+        if not os.path.isfile(path):
+            raise LightTrackError(f"{path} not found: the oracle estimator needs each video's "
+                                  "PoseTrack'18 annotations under <data-root>/annotations/<split>/")
+        doc = read_posetrack18(path)
+        try:
+            people = annotations18(doc)
+        except (KeyError, TypeError, ValueError) as err:
+            raise LightTrackError(f"{path}: malformed PoseTrack'18 annotation ({err!r})") from err
+        poses = {}
+        for img in doc["images"]:
+            anns = [a for a in people[img["id"]] if (a.keypoints[:, 2] > 0).any()]
+            keypoints = np.array([a.keypoints for a in anns]).reshape(-1, NUM_JOINTS, 3)
+            boxes = np.array([a.box_xywh or _keypoint_box(a.keypoints) for a in anns]).reshape(-1, 4)
+            poses[os.path.basename(img["file_name"])] = (keypoints, boxes)
+        return cls(poses, **options)
+
+    def set_frame(self, name: str) -> None:
+        """The image file name of the frame the next ``estimate`` calls are about."""
+        if name not in self.poses:
+            raise LightTrackError(f"oracle: no ground truth for frame {name}")
+        self._frame = name
+
+    def estimate(self, image: np.ndarray, boxes_xyxy: np.ndarray) -> np.ndarray:
+        """image: BGR (H, W, 3) (unused), boxes_xyxy (N, 4) -> keypoints (N, 15, 3)."""
+        if self._frame is None:
+            raise ValueError("OracleEstimator.set_frame() must be called before estimate()")
+        keypoints, gt_boxes_xywh = self.poses[self._frame]
+        boxes = geometry.as_boxes(boxes_xyxy)
+        out = np.zeros((len(boxes), NUM_JOINTS, 3))
+        if len(boxes) == 0 or len(keypoints) == 0:
+            return out
+        gt_xyxy = gt_boxes_xywh.copy()
+        gt_xyxy[:, 2:] += gt_xyxy[:, :2]
+        iou = geometry.iou_matrix(boxes, gt_xyxy)
+        for row, col in enumerate(np.argmax(iou, axis=1)):
+            if iou[row, col] <= self.min_iou:
+                continue
+            annotated = keypoints[col, :, 2] > 0
+            out[row, annotated, :2] = keypoints[col, annotated, :2]
+            out[row, annotated, 2] = 1.0
+            if self.noise_std > 0:
+                noise = self._rng.normal(0, self.noise_std * gt_boxes_xywh[col, 3], (annotated.sum(), 2))
+                out[row, annotated, :2] += noise
+        return out
+
+
+def _keypoint_box(keypoints: np.ndarray) -> tuple:
+    """xywh bounds of the annotated joints (for GT without a person box)."""
+    pts = keypoints[keypoints[:, 2] > 0, :2]
+    (x1, y1), (x2, y2) = pts.min(0), pts.max(0)
+    return (x1, y1, x2 - x1, y2 - y1)

@@ -1,0 +1,65 @@
+"""Track every PoseTrack'18 validation video from pre-computed detections (or GT locations).
+
+Writes one OpenSVAI JSON per video into --output; finished videos are skipped on a rerun.
+Example: python process_posetrack18_with_lighttrack_MSRA152.py -e det
+Synthetic set: ... --data-root data/synthetic_posetrack --pose oracle --matcher none
+"""
+from __future__ import annotations
+
+import argparse
+import os
+
+from lib import components
+from lib.cli import add_component_args, run_main
+from lib.posetrack.oracle import ORACLE
+from lib.posetrack.process import (INPUT_DIRS, estimator_factory, posetrack_tracker,
+                                   process_videos)
+
+MSRA152_WEIGHTS = "weights/MSRA152/MSRA_snapshot_285.ckpt"
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-m", "--model", metavar="PATH",
+                        help=f"pose weights (default: {MSRA152_WEIGHTS} for msra152, else the "
+                        "estimator's own file)")
+    parser.add_argument("-s", "--dataset_split", default="posetrack18_val",
+                        choices=["posetrack18_val"], help="dataset split (default: %(default)s)")
+    parser.add_argument("-e", "--det_or_gt", default="det", choices=sorted(INPUT_DIRS),
+                        help="det: detection boxes; gt: ground-truth locations (default: %(default)s)")
+    parser.add_argument("--data-root", default="data/Data_2018/posetrack_data",
+                        help="PoseTrack'18 folder (default: %(default)s)")
+    parser.add_argument("--output", default="data/Data_2018/posetrack_results/lighttrack/results_openSVAI",
+                        help="output folder, created (default: %(default)s)")
+    parser.add_argument("--keyframe-interval", type=int, default=2,
+                        help="detections are used every N frames (default: %(default)s)")
+    parser.add_argument("--oracle-noise", type=float, default=0.0, metavar="STD",
+                        help="oracle joint noise, fraction of the box height (default: %(default)s)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_component_args(parser, detector=None, pose="msra152", matcher="sgcn",
+                       match_thresh=1.0, extra_poses=(ORACLE,))
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    split = args.dataset_split.split("_")[-1]
+    weights = args.model or args.pose_weights or (MSRA152_WEIGHTS if args.pose == "msra152" else None)
+    estimator_for = estimator_factory(args.pose, data_root=args.data_root, split=split,
+                                      weights_path=weights, oracle_noise=args.oracle_noise)
+    matcher = components.build("matcher", args.matcher, weights_path=args.matcher_weights)
+
+    def tracker_for(video: str):
+        return posetrack_tracker(estimator_for(video), matcher, match_thresh=args.pose_matching_threshold,
+                                 keyframe_interval=args.keyframe_interval)
+
+    status = process_videos(os.path.join(args.data_root, INPUT_DIRS[args.det_or_gt]), args.output,
+                            tracker_for, image_root=os.path.join(args.data_root, "images", split),
+                            progress=not args.quiet)
+    done = sum(s == "done" for s in status.values())
+    print(f"{done} videos tracked, {len(status) - done} already finished, into {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(run_main(main))

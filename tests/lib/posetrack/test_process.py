@@ -1,0 +1,105 @@
+"""PoseTrack batch loop: published rules, detection reading, tracking a tiny synthetic set, resume."""
+import json
+import os
+
+import numpy as np
+import pytest
+
+from data.synthetic_posetrack import SyntheticOptions, write_dataset
+from lib.errors import LightTrackError
+from lib.formats.opensvai import Candidate, OpenSVAIFrame, read_opensvai
+from lib.formats.posetrack import annotations18, read_posetrack18
+from lib.posetrack.oracle import OracleEstimator
+from lib.posetrack.process import (frame_detections, posetrack_tracker, process_videos,
+                                   read_frame_image)
+
+NAMES = ["000001_synthetic", "000002_synthetic"]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tiny")
+    write_dataset(str(root), 2, 12, seed=5, opts=SyntheticOptions(width=320, height=180))
+    return root
+
+
+def _oracle_tracker(root):
+    return lambda video: posetrack_tracker(
+        OracleEstimator.from_annotations(str(root / "annotations" / "val" / f"{video}.json")), None)
+
+
+def test_published_rules():
+    tracker = posetrack_tracker(OracleEstimator({}), None)
+    assert (tracker.keyframe_interval, tracker.match_thresh, tracker.pose_match) == (2, 1.0, "first")
+    assert not tracker.keep_invalid_detections and not tracker.keyframe_after_empty
+    assert tracker.empty_detections_end_tracks and tracker.lost_score_thresh == 0.5
+
+
+def test_frame_detections_keep_score_04_and_give_xyxy():
+    frame = OpenSVAIFrame("f", "000000.jpg", 0, [
+        Candidate(np.array([10, 20, 30, 40.]), 0.4), Candidate(np.array([0, 0, 5, 5.]), 0.39),
+        Candidate(np.array([50, 60, 10, 10.]), 0.9)])
+    boxes, scores = frame_detections(frame)
+    np.testing.assert_array_equal(boxes, [[10, 20, 40, 60], [50, 60, 60, 70]])
+    np.testing.assert_array_equal(scores, [0.4, 0.9])
+    assert frame_detections(OpenSVAIFrame("f", "x", 0, []))[0].shape == (0, 4)
+
+
+@pytest.mark.parametrize("mode, max_fragments", [("annotations_openSVAI", 1.5),
+                                                  ("detections_openSVAI", 2.0)])
+def test_tracks_follow_the_ground_truth(tiny, tmp_path, mode, max_fragments):
+    status = process_videos(str(tiny / mode), str(tmp_path / "out"), _oracle_tracker(tiny),
+                            progress=False)
+    assert status == dict.fromkeys(NAMES, "done")
+    agree = total = num_tracks = num_gt_tracks = 0
+    for name in NAMES:
+        frames = read_opensvai(str(tmp_path / "out" / f"{name}.json"))
+        doc = read_posetrack18(str(tiny / "annotations" / "val" / f"{name}.json"))
+        gt = annotations18(doc)
+        assert len(frames) == len(doc["images"]) == 12
+        owner = {}  # output track id -> GT track ids it followed
+        for frame, image in zip(frames, doc["images"]):
+            assert frame.name == os.path.basename(image["file_name"])
+            ids = [c.track_id for c in frame.candidates if not c.is_placeholder]
+            assert len(ids) == len(set(ids)), "two people with one id in a frame"
+            for cand in frame.candidates:
+                if cand.is_placeholder or not (cand.keypoints[:, 2] > 0).any():
+                    continue
+                seen = cand.keypoints[:, 2] > 0
+                match = [p.track_id for p in gt[image["id"]]
+                         if np.allclose(p.keypoints[seen, :2], cand.keypoints[seen, :2], atol=0.01)]
+                assert len(match) == 1, "the oracle pose is a GT pose"
+                owner.setdefault(cand.track_id, []).append(match[0])
+        num_tracks += len(owner)
+        num_gt_tracks += len({p.track_id for people in gt.values() for p in people})
+        for followed in owner.values():
+            agree += max(followed.count(g) for g in set(followed))
+            total += len(followed)
+    assert agree / total > 0.9  # each output track follows one person...
+    assert num_tracks <= max_fragments * num_gt_tracks  # ...and a person is not cut in many
+
+
+def test_resume_skips_finished_videos(tiny, tmp_path):
+    out = tmp_path / "out"
+    process_videos(str(tiny / "annotations_openSVAI"), str(out), _oracle_tracker(tiny), progress=False)
+    first = out / f"{NAMES[0]}.json"
+    first.write_text("[]")  # a finished video is never redone
+    (out / f"{NAMES[1]}.json").rename(out / f"{NAMES[1]}.json.partial")  # an interrupted one is
+    status = process_videos(str(tiny / "annotations_openSVAI"), str(out), _oracle_tracker(tiny),
+                            progress=False)
+    assert status == {NAMES[0]: "skipped", NAMES[1]: "done"}
+    assert first.read_text() == "[]"
+    assert len(json.loads((out / f"{NAMES[1]}.json").read_text())) == 12
+    assert sorted(os.listdir(out)) == [f"{n}.json" for n in NAMES]
+
+
+def test_bad_input(tiny, tmp_path):
+    with pytest.raises(LightTrackError, match="folder not found"):
+        process_videos(str(tmp_path / "missing"), str(tmp_path / "out"), _oracle_tracker(tiny))
+    (tmp_path / "dets").mkdir()
+    with pytest.raises(LightTrackError, match="no .json detection files"):
+        process_videos(str(tmp_path / "dets"), str(tmp_path / "out"), _oracle_tracker(tiny))
+    with pytest.raises(LightTrackError, match="cannot read frame image nowhere/000000.jpg"):
+        read_frame_image(OpenSVAIFrame("nowhere", "000000.jpg", 0, []))
+    fallback = tiny / "images" / "val" / NAMES[0]
+    assert read_frame_image(OpenSVAIFrame("nowhere", "000000.jpg", 0, []), str(fallback)).shape == (180, 320, 3)
