@@ -29,7 +29,8 @@ def letterbox(image_bgr: np.ndarray, input_size: int = INPUT_SIZE,
     height, width = rgb.shape[:2]
     diff = abs(height - width)
     before, after = diff // 2, diff - diff // 2
-    pad = ((before, after), (0, 0), (0, 0)) if height <= width else ((0, 0), (before, after), (0, 0))
+    pad = [(0, 0), (0, 0), (0, 0)]
+    pad[0 if height <= width else 1] = (before, after)
     square = np.pad(rgb, pad, mode="constant", constant_values=pad_value)
     resized = cv2.resize(square, (input_size, input_size), interpolation=cv2.INTER_AREA)
     return (resized.transpose(2, 0, 1)[None].astype(np.float32) / np.float32(255.0))

@@ -164,7 +164,8 @@ class YOLOv3Detector:
 
     ``detect(image BGR (H, W, 3) uint8) -> (boxes_xyxy (N, 4), scores (N,))`` in frame pixels;
     a score is objectness × person probability. ``objectness_thresh`` (the ``--detector-thresh``
-    flag) filters on objectness alone, as published.
+    flag) filters on objectness alone, as published. ``input_size`` (None: the cfg's height,
+    416 as published) is the side of the letterbox square.
     """
 
     default_cfg = ROOT / "detector" / "config" / "yolov3.cfg"
@@ -174,13 +175,14 @@ class YOLOv3Detector:
                  weights_path: str | Path | None = None, *,
                  objectness_thresh: float = yolo_postprocess.OBJECTNESS_THRESH,
                  nms_iou_thresh: float = yolo_postprocess.NMS_IOU_THRESH,
-                 input_size: int = yolo_postprocess.INPUT_SIZE,
+                 input_size: int | None = None,
                  class_id: int = yolo_postprocess.PERSON_CLASS,
                  num_threads: int | None = None):
         self.model = load_network(cfg_path or self.default_cfg,
                                   weights_path or self.default_weights)
         self.objectness_thresh, self.nms_iou_thresh = objectness_thresh, nms_iou_thresh
-        self.input_size, self.class_id = input_size, class_id
+        self.input_size = input_size or self.model.cfg.height  # published: 416, the cfg's
+        self.class_id = class_id
         torch.set_num_threads(num_threads or min(2, os.cpu_count() or 1))
 
     @classmethod

@@ -93,8 +93,10 @@ def test_every_value_of_the_file_lands_in_the_network(yolov3_files):
     first, last = model.module_list[0], model.module_list[105]
     np.testing.assert_array_equal(first.batch_norm_0.bias.detach().numpy(), raw[:32])
     np.testing.assert_array_equal(first.batch_norm_0.running_var.detach().numpy(), raw[96:128])
-    np.testing.assert_array_equal(last.conv_105.bias.detach().numpy(), raw[-255 - 255 * 256:-255 * 256])
-    np.testing.assert_array_equal(last.conv_105.weight.detach().numpy().ravel(), raw[-255 * 256:])
+    kernel_size = 255 * 256
+    np.testing.assert_array_equal(last.conv_105.bias.detach().numpy(),
+                                  raw[-255 - kernel_size:-kernel_size])
+    np.testing.assert_array_equal(last.conv_105.weight.detach().numpy().ravel(), raw[-kernel_size:])
 
 
 def test_truncated_or_foreign_weights_name_both_files(tiny_files, yolov3_files, tmp_path):
