@@ -1,0 +1,85 @@
+"""Milliseconds per 640x360 frame of each keyframe detector (YOLOv3, YOLOv3-tiny, SSDLite).
+
+YOLOv3 models use the published weights when they are in weights/YOLOv3/, otherwise random
+weights of the same cfg (the time does not depend on the values). SSDLite is skipped, with a
+note, when its module or weights are missing. The last line is one JSON object.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from detector import darknet_cfg  # noqa: E402
+from detector.darknet_weights import random_darknet_weights, write_darknet_weights  # noqa: E402
+from detector.yolov3 import YOLOv3Detector, YOLOv3TinyDetector  # noqa: E402
+from lib import components  # noqa: E402
+from lib.cli import run_main  # noqa: E402
+from lib.errors import LightTrackError  # noqa: E402
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=5, help="timed frames per detector "
+                        "after one warm-up frame; the median is reported")
+    parser.add_argument("--threads", type=int, help="torch threads for the YOLOv3 models "
+                        "(default: the detector's own, min(2, CPU count))")
+    return parser.parse_args()
+
+
+def ms_per_frame(detector, image: np.ndarray, repeats: int) -> float:
+    detector.detect(image)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        detector.detect(image)
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times)
+
+
+def build_yolo(cls, folder: Path, num_threads: int | None):
+    """``cls`` with the published weights if present, else with random ones in ``folder``."""
+    weights_path = Path(cls.default_weights)
+    if weights_path.is_file():
+        print(f"{cls.__name__}: published weights {weights_path}")
+    else:
+        weights_path = folder / weights_path.name
+        write_darknet_weights(weights_path, random_darknet_weights(
+            darknet_cfg.parse_cfg(cls.default_cfg)))
+        print(f"{cls.__name__}: random weights (no published file in weights/YOLOv3/; "
+              "the time does not depend on the values)")
+    return cls(weights_path=weights_path, num_threads=num_threads)
+
+
+def main() -> int:
+    args = parse_args()
+    rng = np.random.default_rng(0)
+    image = rng.integers(0, 256, (360, 640, 3), dtype=np.uint8)
+    result: dict[str, float | None] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for name, cls in (("yolov3", YOLOv3Detector), ("yolov3-tiny", YOLOv3TinyDetector)):
+            detector = build_yolo(cls, Path(folder), args.threads)
+            result[name] = round(ms_per_frame(detector, image, args.repeats), 1)
+            print(f"{name}: {result[name]} ms per 640x360 frame")
+            del detector
+    try:
+        detector = components.build("detector", "ssdlite")
+    except (ImportError, LightTrackError, OSError) as err:
+        print(f"ssdlite skipped: {err}")
+        result["ssdlite"] = None
+    else:
+        result["ssdlite"] = round(ms_per_frame(detector, image, args.repeats), 1)
+        print(f"ssdlite: {result['ssdlite']} ms per 640x360 frame")
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(run_main(main))
