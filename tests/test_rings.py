@@ -7,7 +7,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PURE_MODULES = ["lib.tracker", "lib.runner", "lib.geometry", "lib.association",
-                "lib.formats.opensvai", "lib.components", "lib.cli"]
+                "lib.formats.opensvai", "lib.components", "lib.cli",
+                "lib.eval.loading", "lib.eval.matching", "lib.eval.ap", "lib.eval.tracking",
+                "lib.eval.posetrack", "lib.eval.report"]
 
 
 @pytest.mark.parametrize("module", PURE_MODULES)
