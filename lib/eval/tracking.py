@@ -54,18 +54,21 @@ def sequence_counts(sequence, *, thresh: float = PCKH_THRESH, dummy_empty_frames
         for accumulator, (gt_ids, pred_ids, dist) in zip(accumulators, inputs):
             accumulator.update(gt_ids, pred_ids, dist)
     counts = np.zeros((len(COUNT_NAMES), NUM_JOINTS))
-    if not frames:
-        return counts
-    metrics = mm.metrics.create()
     for joint, accumulator in enumerate(accumulators):
-        summary = metrics.compute(accumulator, metrics=list(COUNT_NAMES[:5]),
-                                  return_dataframe=False)
-        counts[:5, joint] = [summary[name] for name in COUNT_NAMES[:5]]
-        events = accumulator.events if motp_raw_events else accumulator.mot_events
-        if not motp_raw_events:
-            events = events[events.Type.isin(["MATCH", "SWITCH"])]
-        counts[5, joint] = np.nansum(events["D"].to_numpy(float))
+        counts[:, joint] = _event_counts(accumulator.events, motp_raw_events)
     return counts
+
+
+def _event_counts(events, motp_raw_events: bool) -> list:
+    """``COUNT_NAMES`` from a motmetrics event table, counted as ``motmetrics.metrics`` does:
+    objects are the MATCH, SWITCH and MISS rows, detections the MATCH and SWITCH rows."""
+    types = events["Type"].astype(str).to_numpy()
+    distances = events["D"].to_numpy(float)
+    matched = (types == "MATCH") | (types == "SWITCH")
+    num_misses = int((types == "MISS").sum())
+    sum_distance = np.nansum(distances if motp_raw_events else distances[matched])
+    return [num_misses, int((types == "SWITCH").sum()), int((types == "FP").sum()),
+            int(matched.sum()) + num_misses, int(matched.sum()), sum_distance]
 
 
 def mot_metrics(counts: np.ndarray) -> dict:
