@@ -15,11 +15,13 @@ from lib.eval.report import ap_table, mot_table, summary_line, write_results
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-g", "--groundTruth", required=True, metavar="DIR",
-                        help="folder of ground-truth files, one PoseTrack 2017/2018 JSON per sequence")
+                        help="folder of ground-truth files, one PoseTrack 2017/2018 JSON "
+                             "per sequence")
     parser.add_argument("-p", "--predictions", required=True, metavar="DIR",
                         help="folder of prediction files named as the ground-truth files")
     parser.add_argument("-e", "--evalPoseEstimation", action="store_true",
-                        help="per-frame pose estimation: AP per joint (both -e and -t when neither)")
+                        help="per-frame pose estimation: AP per joint "
+                             "(neither -e nor -t: both)")
     parser.add_argument("-t", "--evalPoseTracking", action="store_true",
                         help="pose tracking: MOTA, MOTP, precision, recall per joint")
     parser.add_argument("-s", "--saveEvalPerSequence", action="store_true",

@@ -1,4 +1,4 @@
-"""PoseTrack 2017 (``annolist``) and 2018 (COCO-like) files read into one internal form (numpy, shapely).
+"""PoseTrack 2017 (``annolist``) and 2018 (COCO-like) files in one internal form (numpy, shapely).
 
 Both formats become lists of ``PoseFrame`` (SPEC §7.2). Ground truth and predictions of a sequence
 are paired by file name and their frames by position; then poseval's cleanup runs (SPEC §7.3):
@@ -51,7 +51,7 @@ class PoseFrame:
 
 @dataclass
 class Sequence:
-    """Ground truth and predictions of one sequence, frame i of one paired with frame i of the other."""
+    """GT and predictions of one sequence; frame i of one pairs with frame i of the other."""
     name: str
     gt: list
     pred: list
@@ -177,7 +177,7 @@ def read_frames(path: Path) -> list:
 
 
 def _check_track_ids(frames: list, path: Path, *, unique: bool) -> None:
-    """Track ids must be integers below ``MAX_TRACK_ID``; with ``unique`` also distinct per frame."""
+    """Track ids are integers below ``MAX_TRACK_ID``; with ``unique`` also distinct per frame."""
     for frame_idx, frame in enumerate(frames):
         ids = []
         for person in frame.persons:
@@ -254,6 +254,8 @@ def load_sequences(gt_dir, pred_dir, *, check_track_ids: bool = True) -> list:
                                   f"{pred_path} but {len(gt)} ground-truth frames in {gt_path}; "
                                   "write one prediction frame per ground-truth frame, in order")
         _check_head_boxes(gt, gt_path)
+        if any((p.scores[p.present] == MISSING_SCORE).any() for f in pred for p in f.persons):
+            log.warning("%s: joints without a score get %s (ranked last)", pred_path, MISSING_SCORE)
         if check_track_ids:
             _check_track_ids(gt, gt_path, unique=False)
             _check_track_ids(pred, pred_path, unique=True)

@@ -1,4 +1,4 @@
-"""poseval's printed tables and JSON result files for ``lib.eval.posetrack.evaluate`` (no framework)."""
+"""poseval's printed tables and JSON result files for ``evaluate`` results (no framework)."""
 from __future__ import annotations
 
 import json

@@ -106,6 +106,6 @@ def as_predictions(frames, score=1.0):
 
 
 def walking_people(num_frames, num_people, *, step=4.0, spacing=100.0):
-    """Ground truth of ``num_people`` people ``spacing`` px apart walking right ``step`` px a frame."""
+    """GT of ``num_people`` people ``spacing`` px apart walking right ``step`` px a frame."""
     return [[person(i + 1, skeleton(50 + i * spacing + t * step, 20)) for i in range(num_people)]
             for t in range(num_frames)]

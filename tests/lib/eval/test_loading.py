@@ -20,7 +20,8 @@ def test_2018_slots_are_mapped_by_name():
     keypoints[POSETRACK18_KEYPOINTS.index("nose")] = 0, 0, 1           # at the origin, visible
     scores = list(np.arange(17) / 10)
     data = {"images": [{"id": [5, 1], "file_name": "b.jpg"}, {"id": [3, 0], "file_name": "a.jpg"}],
-            "annotations": [{"image_id": [3, 0], "track_id": 4, "keypoints": list(keypoints.ravel()),
+            "annotations": [{"image_id": [3, 0], "track_id": 4,
+                             "keypoints": list(keypoints.ravel()),
                              "scores": scores, "bbox_head": [10, 20, 30, 40]}],
             "categories": [{"name": "person", "keypoints": list(POSETRACK18_KEYPOINTS)}]}
     first, second = frames_from_2018(data)              # frame order = order of "images"
