@@ -48,12 +48,13 @@ def evaluate(gt_dir, pred_dir, eval_pose: bool = True, eval_tracking: bool = Tru
     result = dict.fromkeys(SUMMARY_KEYS)
     result.update(ap=None, mot=None, num_sequences=len(sequences),
                   num_frames=sum(len(s.gt) for s in sequences))
-    per_seq = {s.name: {"ap": None, "mot": None} for s in sequences} if per_sequence else None
+    per_seq = {s.name: {"ap": None, "mot": None} for s in sequences}
     if eval_pose:
         result["ap"] = evaluate_ap(sequences, thresh=thresh)
         result["mAP"] = float(result["ap"]["ap"][-1])
-        for sequence in sequences if per_sequence else ():
-            per_seq[sequence.name]["ap"] = evaluate_ap([sequence], thresh=thresh)
+        if per_sequence:
+            for sequence in sequences:
+                per_seq[sequence.name]["ap"] = evaluate_ap([sequence], thresh=thresh)
     if eval_tracking:
         mot, seq_mots = _tracking(sequences, per_sequence, conventions)
         result["mot"] = mot

@@ -184,3 +184,18 @@ def test_skip_last_frame_convention(tmp_path):
     assert evaluate(*folders, eval_pose=False)["MOTA"] == pytest.approx(100.0)
     assert evaluate(*folders, eval_pose=False, skip_last_frame=False)["MOTA"] == \
         pytest.approx(100 * (1 - 2 / 8))
+
+
+def test_per_sequence_results(tmp_path):
+    gt = walking_people(6, 2)
+    swapped = as_predictions(gt)
+    for people in swapped[3:]:
+        people[0]["track_id"], people[1]["track_id"] = 2, 1
+    write_pair(tmp_path, "clean", gt, as_predictions(gt))
+    write_pair(tmp_path, "swapped", gt, swapped)
+    result = evaluate(tmp_path / "gt", tmp_path / "pred", per_sequence=True)
+    sequences = result["sequences"]
+    assert sequences["clean"]["mot"]["mota"][15] == pytest.approx(100.0)
+    assert sequences["swapped"]["mot"]["mota"][15] == pytest.approx(80.0)
+    assert result["MOTA"] == pytest.approx(100 * (1 - 2 / 20))     # counts summed, then the ratio
+    assert sequences["swapped"]["ap"]["ap"][15] == pytest.approx(100.0)
