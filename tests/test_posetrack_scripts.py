@@ -97,7 +97,6 @@ def test_ablation_grid_and_table(tiny, tmp_path):
 
 
 def test_ablation_script_with_the_evaluator(tiny, tmp_path, capsys):
-    pytest.importorskip("lib.eval.posetrack")
     assert replicate_ablations.main(["--data-root", str(tiny), "--work-dir", str(tmp_path),
                                      "--pose", "oracle", "--matcher", "none"]) == 0
     rows = capsys.readouterr().out.strip().splitlines()[-4:]

@@ -1,0 +1,1 @@
+"""PoseTrack evaluation as poseval computes it: AP (PCKh@0.5), MOT metrics (numpy, motmetrics)."""
