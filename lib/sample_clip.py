@@ -85,7 +85,10 @@ def background(width: int, height: int, seed: int = 7) -> np.ndarray:
 
 
 class SampleClip:
-    """Frames and truth of the clip; ``frame(idx)`` renders one frame (H, W, 3) BGR uint8."""
+    """Frames and truth of the clip; ``frame(idx)`` renders one frame (H, W, 3) BGR uint8.
+
+    Walker positions are pixels; the default walkers stay inside the default 640x360 frame.
+    """
 
     def __init__(self, *, width: int = WIDTH, height: int = HEIGHT,
                  num_frames: int = NUM_FRAMES, walkers=WALKERS):

@@ -85,7 +85,7 @@ def test_truth_matches_the_pixels(clip):
     back, front = truth["people_back_to_front"]
     for frame_idx in (0, 125, 249):
         image = clip.frame(frame_idx)
-        sprite_image, _ = clip._sprites[1]
+        sprite_image, _ = sample_clip.sprite(clip.walkers[1])
         x1, y1, x2, y2 = (int(v) for v in front["sprite_boxes_xyxy"][frame_idx])
         inner = (slice(y1 + 8, y2 - 8), slice(x1 + 8, x2 - 8))
         diff = np.abs(image[inner].astype(int) - sprite_image[8:-8, 8:-8])
