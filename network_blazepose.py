@@ -21,7 +21,7 @@ from lib.pose import blazepose_geometry as bg
 
 log = logging.getLogger(__name__)
 
-WEIGHTS_DIR = Path("weights/blazepose")
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights" / "blazepose"
 LANDMARK_FILE, DETECTOR_FILE = "pose_landmark_full.tflite", "pose_detection.tflite"
 LANDMARK_SIZE, DETECTOR_SIZE = 256, 224
 NUM_LANDMARKS = 39  # 33 body landmarks, then the 2 alignment points of the next ROI (33, 34), ...
@@ -67,12 +67,13 @@ class _BatchedModel:
                 for n in names]
 
 
-def _crops(image_rgb: np.ndarray, rois: np.ndarray, size: int) -> tuple[np.ndarray, list]:
-    """Warp each ROI (N, 4) of an RGB image to a (N, size, size, 3) float32 batch in [0, 1]."""
+def _crops(image: np.ndarray, rois: np.ndarray, size: int) -> tuple[np.ndarray, list]:
+    """Warp each ROI (N, 4) of a BGR image to a (N, size, size, 3) RGB float32 batch in [0, 1]
+    (black outside the image), and return the (2, 3) frame-to-crop matrices."""
     matrices = [bg.roi_to_affine(roi, size) for roi in rois]
-    crops = [cv2.warpAffine(image_rgb, m, (size, size), flags=cv2.INTER_LINEAR,
+    crops = [cv2.warpAffine(image, m, (size, size), flags=cv2.INTER_LINEAR,
                             borderMode=cv2.BORDER_CONSTANT) for m in matrices]
-    return np.stack(crops).astype(np.float32) / 255.0, matrices
+    return np.stack(crops)[..., ::-1].astype(np.float32) / 255.0, matrices
 
 
 class BlazePoseEstimator:
@@ -81,9 +82,19 @@ class BlazePoseEstimator:
     Joints the model puts outside the frame or marks as not present (presence below
     ``presence_thresh``) are clamped into the frame with score 0, so the tracker's next box
     (built from joints with a non-zero score) covers only the visible body.
+
+    landmark_path, detector_path: the two .tflite files. num_threads: interpreter threads.
+    detector_score_thresh: lowest pose-detector score that aligns a box (MediaPipe: 0.5).
+    presence_thresh: lowest landmark presence for a joint to count, and lowest pose presence
+    for a pose to be tracked without the detector (MediaPipe: 0.5). roi_scale: ROI side over
+    twice the alignment distance (MediaPipe: 1.25). max_rotation: limit of the ROI rotation in
+    radians (MediaPipe: none). track_enlarge_scale, track_iou_thresh: a box counts as following
+    a previous pose when its IoU with that pose's tracker box (the LightTrack rule with this
+    enlargement) reaches the threshold.
     """
 
-    #: 4-best mean joint score below this = no person; MediaPipe's own pose-presence threshold
+    #: 4-best mean joint score below this = no person (measured: persons >= 0.69, background
+    #: boxes <= 0.06 on the demo clip's portrait photos; see README)
     lost_score_thresh = 0.3
 
     def __init__(self, landmark_path: Path, detector_path: Path, *, num_threads: int = 2,
@@ -96,7 +107,7 @@ class BlazePoseEstimator:
         self.detector_score_thresh, self.presence_thresh = detector_score_thresh, presence_thresh
         self.roi_scale, self.max_rotation = roi_scale, max_rotation
         self.track_enlarge_scale, self.track_iou_thresh = track_enlarge_scale, track_iou_thresh
-        self._tracked_boxes, self._tracked_rois = np.zeros((0, 4)), np.zeros((0, 4))
+        self.reset()
 
     @classmethod
     def from_options(cls, weights_path: str | None = None) -> "BlazePoseEstimator":
@@ -105,15 +116,18 @@ class BlazePoseEstimator:
         landmark_path = Path(weights_path) if weights_path else WEIGHTS_DIR / LANDMARK_FILE
         return cls(landmark_path, landmark_path.with_name(DETECTOR_FILE))
 
+    def reset(self) -> None:
+        """Forget the previous poses: the next boxes are all aligned by the detector."""
+        self._tracked_boxes, self._tracked_rois = np.zeros((0, 4)), np.zeros((0, 4))
+
     def estimate(self, image: np.ndarray, boxes_xyxy: np.ndarray) -> np.ndarray:
         """image: BGR (H, W, 3) uint8, boxes_xyxy (N, 4) -> keypoints (N, 15, 3) as x, y,
         score in image pixels; scores lie in [0, 1]."""
         boxes = geometry.as_boxes(boxes_xyxy)
         if len(boxes) == 0:
             return np.zeros((0, len(bg.JOINT_SOURCES), 3))
-        image_rgb = np.ascontiguousarray(image[..., ::-1])
-        rois = self._rois(image_rgb, boxes)
-        crops, matrices = _crops(image_rgb, rois, LANDMARK_SIZE)
+        rois = self._rois(image, boxes)
+        crops, matrices = _crops(image, rois, LANDMARK_SIZE)
         raw, flags = self.landmarks(crops, ("Identity", "Identity_1"))
         raw = raw.reshape(len(boxes), NUM_LANDMARKS, 5)
         points = np.stack([bg.apply_affine(bg.invert_affine(m), r[:, :2])
@@ -135,7 +149,7 @@ class BlazePoseEstimator:
         joints[..., 1] = joints[..., 1].clip(0, height - 1)
         return joints
 
-    def _rois(self, image_rgb: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    def _rois(self, image: np.ndarray, boxes: np.ndarray) -> np.ndarray:
         """Person-aligned ROIs (N, 4): the tracked ROI where the box follows the last poses,
         else one aligned by the pose detector, else an upright square around the box."""
         rois = bg.roi_around_box(boxes)
@@ -146,15 +160,15 @@ class BlazePoseEstimator:
             found = iou[np.arange(len(boxes)), best] >= self.track_iou_thresh
             rois[found] = self._tracked_rois[best[found]]
         if not found.all():
-            rois[~found] = self._detect_rois(image_rgb, boxes[~found], rois[~found])
+            rois[~found] = self._detect_rois(image, boxes[~found], rois[~found])
         return rois
 
-    def _detect_rois(self, image_rgb: np.ndarray, boxes: np.ndarray, rois: np.ndarray):
+    def _detect_rois(self, image: np.ndarray, boxes: np.ndarray, rois: np.ndarray):
         """Run the pose detector on each box's square ROI; keep, per box, the best detection
         whose face box centre lies inside the box. Boxes without one keep their ROI.
 
         The detector runs one crop at a time: its output reshape fixes the batch to 1."""
-        crops, matrices = _crops(image_rgb, rois, DETECTOR_SIZE)
+        crops, matrices = _crops(image, rois, DETECTOR_SIZE)
         rois = rois.copy()
         for i, (crop, box, matrix) in enumerate(zip(crops, boxes, matrices)):
             raw_boxes, raw_scores = self.detector(crop[None] * 2 - 1, ("Identity", "Identity_1"))
@@ -180,8 +194,9 @@ class BlazePoseEstimator:
 
     def _remember(self, points: np.ndarray, flags: np.ndarray, keypoints: np.ndarray) -> None:
         """Keep the ROIs to track with, keyed by the boxes the tracker will build from
-        ``keypoints`` (poses whose presence flag is below the lost threshold are dropped)."""
-        keep = flags >= self.lost_score_thresh
+        ``keypoints``; as in MediaPipe, a pose whose presence is below ``presence_thresh`` is
+        not tracked (its next box goes back to the detector)."""
+        keep = flags >= self.presence_thresh
         boxes_xywh = geometry.boxes_from_keypoints(keypoints[keep], self.track_enlarge_scale)
         rois = self._aligned_roi(points[keep, HIP_CENTRE], points[keep, SCALE_POINT])
         usable = [i for i, box in enumerate(boxes_xywh) if box is not None]

@@ -8,6 +8,7 @@ import skimage.data
 import network_blazepose
 from lib import geometry
 from lib.errors import LightTrackError
+from lib.tracker import LightTracker
 from network_blazepose import BlazePoseEstimator
 
 # name: (x, y, height) of the photo in the frame; the bottom of each photo is cut by the frame
@@ -35,18 +36,24 @@ def background() -> np.ndarray:
     return np.dstack([60 + 0.3 * x, 80 + 0.4 * y, 150 - 0.1 * x]).astype(np.uint8)
 
 
-@pytest.fixture(scope="module")
-def scene():
-    """(frame, {name: (scale, offset_xy)}) with the photos pasted on the background."""
+def make_scene(shift: int = 0):
+    """(frame, {name: (scale, offset_xy)}) with the photos pasted on the background, each
+    moved ``shift`` pixels right of its place in LAYOUT."""
     frame, placement = background(), {}
     for name, image in photos().items():
         x, y, height = LAYOUT[name]
+        x += shift
         scale = height / image.shape[0]
         image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         visible = image[:360 - y, :640 - x]
         frame[y:y + visible.shape[0], x:x + visible.shape[1]] = visible
         placement[name] = (scale, np.array([x, y], float))
     return frame, placement
+
+
+@pytest.fixture(scope="module")
+def scene():
+    return make_scene()
 
 
 def to_frame(region, scale, offset) -> np.ndarray:
@@ -66,9 +73,13 @@ def estimator():
 def poses(estimator, scene):
     """Keypoints (3, 15, 3) in the enlarged person boxes (what the tracker passes)."""
     frame, placement = scene
-    boxes = [geometry.enlarge_box(to_frame(PERSON[n], *placement[n]).clip(0, [639, 359] * 2), 0.2)
-             for n in LAYOUT]
-    return np.array(boxes), estimator.estimate(frame, np.array(boxes))
+    boxes = np.array([geometry.enlarge_box(box, 0.2) for box in person_boxes(placement)])
+    return boxes, estimator.estimate(frame, boxes)
+
+
+def person_boxes(placement) -> np.ndarray:
+    """The detector's boxes (3, 4) of the pasted persons, inside the frame."""
+    return np.array([to_frame(PERSON[n], *placement[n]).clip(0, [639, 359] * 2) for n in LAYOUT])
 
 
 @pytest.mark.slow
@@ -135,6 +146,20 @@ def test_box_without_person_is_lost(estimator, scene):
         keypoints = estimator.estimate(image, boxes)
         assert (geometry.top_k_mean_scores(keypoints, 4) < estimator.lost_score_thresh).all()
     assert estimator.estimate(scene[0], np.zeros((0, 4))).shape == (0, 15, 3)
+
+
+@pytest.mark.slow
+def test_tracker_follows_moving_portraits_without_losing_them(estimator):
+    """LightTracker with this estimator over 12 frames of portraits moving 3 px per frame:
+    keyframes only where the interval says, the same three track ids throughout."""
+    tracker = LightTracker(None, estimator, None, keyframe_interval=10)
+    for t in range(12):
+        frame, placement = make_scene(shift=3 * t)
+        result = tracker.step(frame, (person_boxes(placement), np.ones(3)))
+        assert result.is_keyframe == (t % 10 == 0)
+        assert sorted(p.track_id for p in result.persons) == [0, 1, 2]
+        assert inside(result.persons[0].keypoints[NOSE],
+                      to_frame(FACE["astronaut"], *placement["astronaut"]))
 
 
 def test_missing_weights_name_the_file_and_the_fix(tmp_path, monkeypatch):

@@ -28,7 +28,8 @@ def roi_to_affine(roi, crop_size: int) -> np.ndarray:
 
 def invert_affine(matrix: np.ndarray) -> np.ndarray:
     """The inverse of a (2, 3) affine matrix, as a (2, 3) matrix."""
-    linear_inv = np.linalg.inv(matrix[:, :2])
+    (a, b), (c, d) = matrix[:, :2]
+    linear_inv = np.array([[d, -b], [-c, a]]) / (a * d - b * c)
     return np.hstack([linear_inv, -linear_inv @ matrix[:, 2:]])
 
 
