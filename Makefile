@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP) weights data/demo/sample.mp4
-	$(PY) bench/bench_tracker.py --frames 300
+	$(PY) demo_video_mobile.py --video data/demo/sample.mp4
 
 test: $(STAMP) weights
 	$(PY) -m pytest -q

@@ -62,7 +62,7 @@ def run_demo(args: argparse.Namespace, capture, name: str, *, folder: str,
     tracker = LightTracker(detector, estimator, matcher, keyframe_interval=args.keyframe_interval,
                            match_thresh=args.pose_matching_threshold)
     paths = output_paths(args.output, name)
-    render = Renderer(min_score=0.0)
+    render = Renderer(min_score=tracker.lost_score_thresh)  # draw the joints the model sees
     sinks = [OpenSVAIWriter(paths["json"])]
     if not args.no_visualize:
         sinks.append(VideoSink(paths["video"], DEMO_FPS, render))

@@ -15,13 +15,13 @@ def draw_person(image: np.ndarray, person: Person, min_score: float = 0.0) -> No
     ``color_list[track_id % 13]``), white joints, the id above the head.
 
     Coordinates are cast to int. A stick is skipped when an end lies at x <= 5 and y <= 5
-    (published rule) or has a score <= ``min_score``.
+    (published rule) or has a score below ``min_score``.
     """
     if person.keypoints is None or person.track_id is None:
         return
     color = TRACK_COLORS[person.track_id % len(TRACK_COLORS)]
     points = person.keypoints[:, :2].astype(int)
-    shown = (person.keypoints[:, 2] > min_score) & ~((points[:, 0] <= 5) & (points[:, 1] <= 5))
+    shown = (person.keypoints[:, 2] >= min_score) & ~((points[:, 0] <= 5) & (points[:, 1] <= 5))
     for a, b in SKELETON:
         if shown[a] and shown[b]:
             cv2.line(image, tuple(points[a]), tuple(points[b]), color, 4)

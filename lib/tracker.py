@@ -74,7 +74,11 @@ class LightTracker:
         self.reset()
 
     def reset(self) -> None:
-        """Start a new video: frame index and track ids restart at 0, no previous tracks."""
+        """Start a new video: frame index and track ids restart at 0, no previous tracks; a
+        component that keeps state between frames is reset too (if it has ``reset()``)."""
+        for component in (self.detector, self.estimator, self.matcher):
+            if hasattr(component, "reset"):
+                component.reset()
         self._frame_idx = 0
         self._next_id = 0
         self._mandatory_keyframe = False

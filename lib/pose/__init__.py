@@ -1,0 +1,1 @@
+"""Pose-estimation helpers shared by the estimators: crops, mappings and decoders (numpy/cv2)."""
