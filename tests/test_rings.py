@@ -7,6 +7,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PURE_MODULES = ["lib.tracker", "lib.runner", "lib.geometry", "lib.association",
+                "lib.pose.crop", "lib.pose.heatmaps", "lib.pose.estimator",
                 "lib.formats.opensvai", "lib.components", "lib.cli"]
 
 
