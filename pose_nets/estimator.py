@@ -26,7 +26,8 @@ class TFHeatmapEstimator(HeatmapPoseEstimator):
         self.net = net
         self._forward = tf.function(
             lambda images: net(images),
-            input_signature=[tf.TensorSpec([None, *INPUT_SIZE, 3], tf.float32)])
+            input_signature=[tf.TensorSpec([None, *INPUT_SIZE, 3], tf.float32)],
+            autograph=False)
         super().__init__(self._predict, flip_test=flip_test)
 
     def _predict(self, crops: np.ndarray) -> np.ndarray:

@@ -33,8 +33,9 @@ def pad_symmetric(x: tf.Tensor, kernel: int) -> tf.Tensor:
 
 class PoseNet(tf.Module):
     """Base of the pose networks: images (B, H, W, 3) BGR normalised -> heat-maps
-    (B, H/4, W/4, 15) on the 0-255 scale. ``values`` maps every TF1 variable name to its
-    initial array (a checkpoint's contents); None draws random initial values."""
+    (B, H/4, W/4, 15) on the 0-255 scale. ``values`` maps TF1 variable names to initial
+    arrays (a checkpoint's contents, or an ImageNet backbone only); the variables it does not
+    name get random initial values (``random_values``). ``weights``: TF1 name -> tf.Variable."""
 
     num_joints = 15
 
@@ -42,8 +43,8 @@ class PoseNet(tf.Module):
         super().__init__(name=type(self).__name__)
         self._shapes = None
         shapes = self.variable_shapes()
-        if values is None:
-            values = random_values(shapes, seed)
+        values = dict(values or {})
+        values.update(random_values({n: s for n, s in shapes.items() if n not in values}, seed))
         self.weights = {name: tf.Variable(values[name], dtype=tf.float32, name=name,
                                           trainable=not name.endswith(NON_TRAINABLE))
                         for name in shapes}
@@ -55,7 +56,7 @@ class PoseNet(tf.Module):
         if cls not in _SHAPES:
             probe = cls.__new__(cls)
             probe._shapes = {}
-            tf.function(lambda x: probe.forward(x)).get_concrete_function(
+            tf.function(probe.forward, autograph=False).get_concrete_function(
                 tf.TensorSpec([1, 64, 64, 3], tf.float32))
             _SHAPES[cls] = probe._shapes
         return dict(_SHAPES[cls])

@@ -17,6 +17,7 @@ from network_CPN101 import CPN101Estimator, CPN101Net  # noqa: E402
 from network_mobile_deconv import MobileDeconvEstimator, MobileDeconvNet  # noqa: E402
 from network_MSRA152 import MSRA152Net  # noqa: E402
 from pose_nets.checkpoint import read_checkpoint, save_checkpoint  # noqa: E402
+from pose_nets.layers import PoseNet  # noqa: E402
 
 pytestmark = pytest.mark.slow
 v1 = tf.compat.v1
@@ -145,8 +146,8 @@ def write_reference(name, prefix, seed=0):
 
 @pytest.fixture(scope="module", params=list(BUILDERS))
 def reference(request, tmp_path_factory):
-    """(network name, checkpoint prefix, input, reference heat-maps); ~270 MB for msra152,
-    deleted after the module."""
+    """(network name, checkpoint prefix, input, reference heat-maps); ~280 MB for msra152,
+    deleted before the next network's is written."""
     folder = tmp_path_factory.mktemp(request.param)
     prefix = str(folder / "snapshot.ckpt")
     images, heatmaps = write_reference(request.param, prefix)
@@ -167,7 +168,7 @@ def test_published_checkpoint_layout_loads_and_reproduces_reference(reference):
         actual = cls(values)(tf.constant(images)).numpy()
     batch, height, width, _ = images.shape
     assert actual.shape == expected.shape == (batch, height // 4, width // 4, 15)
-    scale = np.abs(expected).max()
+    scale = np.abs(expected).max()  # equal to 1e-4 of the largest heat-map value
     np.testing.assert_allclose(actual / scale, expected / scale, atol=1e-4)
 
 
@@ -224,3 +225,28 @@ def test_pose_choice_builds_the_estimator_from_given_weights(mobile_values, tmp_
     keypoints = estimator.estimate(image, np.array([[50, 20, 150, 230], [180, 40, 300, 220.]]))
     assert keypoints.shape == (2, 15, 3) and np.isfinite(keypoints).all()
     assert estimator.lost_score_thresh == 0.6
+
+
+class OneConvBN(PoseNet):
+    def forward(self, images, training=False):
+        return self.conv_bn(images, "c", 4, 1, relu=False, training=training)
+
+
+def test_batch_norm_training_mode_uses_batch_statistics_and_updates_moving_ones():
+    net = OneConvBN({"c/BatchNorm/moving_mean": np.full(4, 3.0, np.float32)})
+    assert sorted(net.weights) == ["c/BatchNorm/beta", "c/BatchNorm/gamma",
+                                   "c/BatchNorm/moving_mean", "c/BatchNorm/moving_variance",
+                                   "c/weights"]
+    assert {v.name.split(":")[0] for v in net.trainable_variables} == {
+        "c/weights", "c/BatchNorm/gamma", "c/BatchNorm/beta"}
+    images = tf.random.stateless_normal([2, 8, 6, 3], [1, 2]) + 5.0
+    conv = tf.nn.conv2d(images, net.weights["c/weights"], 1, "SAME")
+    batch_mean = tf.reduce_mean(conv, [0, 1, 2]).numpy()
+    out = net(images, training=True).numpy()
+    np.testing.assert_allclose(out.mean(axis=(0, 1, 2)), 0, atol=1e-4)  # beta 0, batch stats
+    np.testing.assert_allclose(net.weights["c/BatchNorm/moving_mean"].numpy(),
+                               3.0 + 0.01 * (batch_mean - 3.0), rtol=1e-5)
+    inference = net(images).numpy()  # moving statistics: mean 3 + ..., so not centred
+    np.testing.assert_allclose(inference, (conv.numpy() - net.weights[
+        "c/BatchNorm/moving_mean"].numpy()) / np.sqrt(net.weights[
+            "c/BatchNorm/moving_variance"].numpy() + 1.001e-5), rtol=1e-4, atol=1e-4)
