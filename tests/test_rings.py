@@ -7,7 +7,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PURE_MODULES = ["lib.tracker", "lib.runner", "lib.geometry", "lib.association",
-                "lib.formats.opensvai", "lib.components", "lib.cli"]
+                "lib.formats.opensvai", "lib.components", "lib.cli",
+                "graph.skeleton", "graph.pairs", "graph.train_config", "graph.evaluation"]
 
 
 @pytest.mark.parametrize("module", PURE_MODULES)
