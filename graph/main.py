@@ -1,4 +1,6 @@
-"""Train the SGCN pose matcher: ``python graph/main.py processor_siamese_gcn -c graph/config/train.yaml``.
+"""Train the SGCN pose matcher (PyTorch via graph.training).
+
+``python graph/main.py processor_siamese_gcn -c graph/config/train.yaml``.
 
 Any config value can be overridden on the command line (``--num_epoch 20 --device cpu``);
 ``--max_iter N`` stops after N iterations (a smoke run); ``--resume`` continues from

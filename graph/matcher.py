@@ -35,7 +35,8 @@ class SGCNMatcher:
     @classmethod
     def from_options(cls, weights_path: str | Path | None = None) -> "SGCNMatcher":
         """weights_path: a state dict in the published layout (None: the shipped
-        ``weights/GCN/sgcn_synthetic.pt``; ``weights/GCN/epoch210_model.pt`` is the released one)."""
+        ``weights/GCN/sgcn_synthetic.pt``; the released one is ``weights/GCN/epoch210_model.pt``).
+        """
         if weights_path is None:
             return cls(load_model(SHIPPED_WEIGHTS, fix="run make sgcn-weights"))
         return cls(load_model(weights_path, fix="give an existing SGCN state dict, e.g. "

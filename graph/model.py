@@ -1,4 +1,4 @@
-"""The siamese graph-convolutional pose embedder (SGCN) of SPEC §5.2, and its weight loading (PyTorch).
+"""The siamese graph-convolutional pose embedder (SGCN) of SPEC §5.2 and its loading (PyTorch).
 
 One branch maps a pose graph (N, 2, 1, 15, 1) of pixel offsets to a 128-d embedding; the two
 siamese branches share every weight, so a pair distance is the Euclidean distance between two

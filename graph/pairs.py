@@ -47,7 +47,8 @@ def read_posetrack18(path: str | Path, enlarge_scale: float = 0.2) -> VideoPoses
             if slots.size != 3 * len(POSETRACK18_KEYPOINTS) or "track_id" not in ann:
                 continue
             keypoints = slots.reshape(-1, 3)[SLOT_OF_JOINT]
-            box = ann.get("bbox") or geometry.boxes_from_keypoints(keypoints[None], enlarge_scale)[0]
+            box = ann.get("bbox") or \
+                geometry.boxes_from_keypoints(keypoints[None], enlarge_scale)[0]
             if (keypoints[:, 2] > 0).any() and box is not None and len(box) == 4:
                 rows.append((int(ann["image_id"]), int(ann["track_id"]), keypoints, box))
     except (ValueError, KeyError, TypeError) as err:
@@ -80,8 +81,8 @@ def negative_pairs(video: VideoPoses, hard_iou_thresh: float | None = None) -> n
         first, second = np.meshgrid(rows, rows, indexing="ij")
         keep = first != second
         if hard_iou_thresh is not None:
-            boxes_xyxy = np.concatenate([video.boxes_xywh[rows, :2],
-                                         video.boxes_xywh[rows, :2] + video.boxes_xywh[rows, 2:]], 1)
+            corners, sizes = video.boxes_xywh[rows, :2], video.boxes_xywh[rows, 2:]
+            boxes_xyxy = np.concatenate([corners, corners + sizes], axis=1)
             keep &= geometry.iou_matrix(boxes_xyxy, boxes_xyxy) >= hard_iou_thresh
         pairs.append(np.stack([first[keep], second[keep]], axis=1))
     return np.concatenate(pairs) if pairs else np.zeros((0, 2), np.int64)

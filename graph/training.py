@@ -59,7 +59,8 @@ def pick_device(name: str) -> torch.device:
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name.startswith("cuda") and not torch.cuda.is_available():
-        raise LightTrackError(f"device {name!r} asked for but no GPU is available; use --device cpu")
+        raise LightTrackError(f"device {name!r} asked for but no GPU is available; "
+                              "use --device cpu")
     return torch.device(name)
 
 
@@ -83,7 +84,8 @@ def evaluate(model: SGCN, graphs: np.ndarray, labels: np.ndarray, config: TrainC
 
 
 def train_epoch(model, optimizer, feeder: PairFeeder, rng: np.random.Generator,
-                config: TrainConfig, device: torch.device, max_iter: int | None) -> tuple[float, int]:
+                config: TrainConfig, device: torch.device,
+                max_iter: int | None) -> tuple[float, int]:
     """One epoch in shuffled batches of ``batch_size`` (the last partial batch dropped);
     stops after ``max_iter`` iterations. Returns (mean loss per pair, iterations run)."""
     graphs, labels = feeder.epoch(rng)
@@ -170,4 +172,6 @@ def train(config: TrainConfig) -> dict[str, float]:
             save_state(work_dir, model, optimizer, epoch, rng, iterations)
         if done:
             break
+    if not metrics:  # resumed a finished run
+        metrics = evaluate(model, test_graphs, test_labels, config, device)
     return {**metrics, "train_loss": train_loss, "seconds": time.perf_counter() - start}

@@ -2,14 +2,13 @@
 and a few training steps (PyTorch)."""
 import numpy as np
 import pytest
+import torch
 
-torch = pytest.importorskip("torch")
-
-from graph.model import SGCN, load_model, load_state  # noqa: E402
-from graph.skeleton import spatial_adjacency  # noqa: E402
-from graph.training import PairFeeder, contrastive_loss, make_optimizer  # noqa: E402
-from graph.train_config import TrainConfig  # noqa: E402
-from lib.errors import LightTrackError  # noqa: E402
+from graph.model import SGCN, load_model, load_state
+from graph.skeleton import spatial_adjacency
+from graph.training import PairFeeder, contrastive_loss, make_optimizer
+from graph.train_config import TrainConfig
+from lib.errors import LightTrackError
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +24,8 @@ PUBLISHED_SHAPES = {
 def published_state(seed=0):
     """A state dict in the released layout with random values, as DataParallel saved it."""
     gen = torch.Generator().manual_seed(seed)
-    state = {f"module.{k}": torch.rand(shape, generator=gen) + 0.5 for k, shape in PUBLISHED_SHAPES.items()}
+    state = {f"module.{k}": torch.rand(shape, generator=gen) + 0.5
+             for k, shape in PUBLISHED_SHAPES.items()}
     state["module.data_bn.num_batches_tracked"] = torch.tensor(7)
     return state
 
@@ -40,7 +40,8 @@ def reference_forward(state, graphs):
     x = np.stack([np.stack([bn(v, c) for v in range(15)], axis=1) for c in range(2)], axis=1)
     for block in range(2):
         w = s[f"st_gcn_networks.{block}.gcn.conv.weight"][:, :, 0, 0]
-        y = np.einsum("oc,ncv->nov", w, x) + s[f"st_gcn_networks.{block}.gcn.conv.bias"][None, :, None]
+        bias = s[f"st_gcn_networks.{block}.gcn.conv.bias"]
+        y = np.einsum("oc,ncv->nov", w, x) + bias[None, :, None]
         y = y.reshape(len(x), 3, 64, 15)
         x = np.maximum(np.einsum("nkcv,kvw->ncw", y, s["A"] * s[f"edge_importance.{block}"]), 0)
     pooled = x.mean(axis=2)
@@ -73,7 +74,8 @@ def test_forward_matches_numpy_reference(tmp_path):
 
 def test_distance_is_symmetric_and_zero_for_identical_input(model):
     gen = torch.Generator().manual_seed(2)
-    a, b = torch.randn(6, 2, 1, 15, 1, generator=gen) * 80, torch.randn(6, 2, 1, 15, 1, generator=gen) * 80
+    a = torch.randn(6, 2, 1, 15, 1, generator=gen) * 80
+    b = torch.randn(6, 2, 1, 15, 1, generator=gen) * 80
     with torch.no_grad():
         torch.testing.assert_close(model.distance(a, b), model.distance(b, a))
         assert (model.distance(a, a) == 0).all() and (model.distance(a, b) > 0).all()
@@ -108,7 +110,8 @@ def test_contrastive_loss_by_hand():
 
 
 def test_feeder_draws_half_positives_of_min_length():
-    graphs = np.arange(30, dtype=np.float32)[:, None, None, None, None, None] * np.ones((1, 2, 2, 1, 15, 1), np.float32)
+    graphs = np.broadcast_to(np.arange(30, dtype=np.float32)[:, None, None, None, None, None],
+                             (30, 2, 2, 1, 15, 1)).copy()
     labels = np.array([1] * 10 + [0] * 20)
     feeder = PairFeeder(graphs, labels)
     items, item_labels = feeder.epoch(np.random.default_rng(0))
@@ -123,7 +126,16 @@ def test_feeder_draws_half_positives_of_min_length():
         PairFeeder(graphs[:5], labels[:5])
 
 
-def test_a_few_steps_lower_the_loss_on_a_fixed_batch():
+@pytest.fixture
+def one_thread():
+    """Tiny batches train fastest on one thread (two threads fight on a shared machine)."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
+
+
+def test_a_few_steps_lower_the_loss_on_a_fixed_batch(one_thread):
     torch.manual_seed(0)
     model = SGCN().train()
     gen = torch.Generator().manual_seed(3)
