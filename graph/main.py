@@ -11,7 +11,8 @@ import logging
 import sys
 from pathlib import Path
 
-sys.path[0] = str(Path(__file__).resolve().parents[1])  # run from anywhere: the repo root
+if __package__ in (None, ""):  # run as a script: the repo root, not graph/, is importable
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from graph.train_config import add_override_args, load_config  # noqa: E402
 from lib.cli import run_main  # noqa: E402

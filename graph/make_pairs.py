@@ -7,7 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-sys.path[0] = str(Path(__file__).resolve().parents[1])  # run from anywhere: the repo root
+if __package__ in (None, ""):  # run as a script: the repo root, not graph/, is importable
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 import numpy as np  # noqa: E402
 
