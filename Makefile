@@ -44,3 +44,22 @@ weights: $(STAMP)
 # the bundled demo clip, built from photos that ship in scikit-image and matplotlib
 data/demo/sample.mp4: data/demo/make_sample.py | $(STAMP)
 	$(PY) data/demo/make_sample.py --force
+
+# SGCN pose-matcher weights trained on the synthetic PoseTrack set (CPU, a few minutes):
+# held-out videos use another seed; every pair's second pose gets a camera zoom/pan jitter.
+SGCN_DIR := data/sgcn
+SGCN_EPOCHS := 40
+SYNTHETIC := data/synthetic_posetrack.py
+SYNTHETIC_ARGS := --frames 60 --width 1280 --height 720
+.PHONY: sgcn-weights
+sgcn-weights: $(STAMP)
+	$(PY) $(SYNTHETIC) --out $(SGCN_DIR)/train --videos 60 --seed 1 $(SYNTHETIC_ARGS)
+	$(PY) $(SYNTHETIC) --out $(SGCN_DIR)/heldout --videos 15 --seed 2 $(SYNTHETIC_ARGS)
+	$(PY) graph/make_pairs.py --annotations $(SGCN_DIR)/train/annotations \
+		--out $(SGCN_DIR)/train_pairs.npz --jitter --seed 1
+	$(PY) graph/make_pairs.py --annotations $(SGCN_DIR)/heldout/annotations \
+		--out $(SGCN_DIR)/test_pairs.npz --negatives hard --jitter --seed 2
+	OMP_NUM_THREADS=1 $(PY) graph/main.py processor_siamese_gcn -c graph/config/train_synthetic.yaml \
+		--num_epoch $(SGCN_EPOCHS) --work_dir work_dir/sgcn_synthetic --device cpu --seed 0
+	mkdir -p weights/GCN
+	cp work_dir/sgcn_synthetic/epoch$(SGCN_EPOCHS)_model.pt weights/GCN/sgcn_synthetic.pt

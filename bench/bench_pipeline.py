@@ -104,7 +104,7 @@ def main() -> int:
     parser.add_argument("--keyframe-interval", type=int, default=10)
     parser.add_argument("--detector", default="ssdlite")
     parser.add_argument("--pose", default="blazepose")
-    parser.add_argument("--matcher", default="oks")
+    parser.add_argument("--matcher", default="sgcn")
     parser.add_argument("--output", default="/tmp/lighttrack_bench")
     parser.add_argument("--draw", action="store_true", help="also time drawing + video writing")
     parser.add_argument("--memory-frames", type=int, nargs=2, metavar=("A", "B"),

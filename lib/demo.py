@@ -29,7 +29,7 @@ def add_demo_args(parser: argparse.ArgumentParser) -> None:
                         help="write only the JSON (no rendered video)")
     parser.add_argument("--save-frames", action="store_true",
                         help="also save every rendered frame as a JPEG")
-    add_component_args(parser, detector="ssdlite", pose="blazepose", matcher="oks",
+    add_component_args(parser, detector="ssdlite", pose="blazepose", matcher="sgcn",
                        match_thresh=0.5)
 
 

@@ -1,0 +1,116 @@
+"""The SGCN training configuration: a frozen dataclass read from YAML, overridable from the
+command line (no framework).
+
+Defaults are the published ``graph/config/train.yaml`` and parser defaults (SPEC §5.4). A YAML
+file may set any field; unknown keys and wrong types are rejected with one clear line.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from lib.errors import LightTrackError
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything ``graph.training.train`` needs.
+
+    train_pairs / test_pairs: pair files of ``graph/make_pairs.py``. step: epochs at which the
+    learning rate is multiplied by 0.1. match_thresh: test accuracy counts a pair as "same
+    person" when its distance is below this. max_iter: stop after this many training
+    iterations in all (a smoke run). resume: continue from ``work_dir/train_state.pt``.
+    device: "cpu", "cuda" or "auto" (cuda when available). test_batch_size: pairs per forward
+    pass at test time (published 1; the results do not depend on it).
+    """
+
+    work_dir: str = "work_dir/sgcn"
+    train_pairs: str = "data/sgcn/train_pairs.npz"
+    test_pairs: str = "data/sgcn/test_pairs.npz"
+    batch_size: int = 32
+    test_batch_size: int = 256
+    base_lr: float = 0.01
+    step: tuple[int, ...] = (40, 60, 100, 150)
+    num_epoch: int = 300
+    momentum: float = 0.9
+    nesterov: bool = True
+    weight_decay: float = 1e-4
+    margin: float = 1.0
+    match_thresh: float = 0.2
+    save_interval: int = 10
+    eval_interval: int = 1
+    log_interval: int = 100
+    seed: int = 0
+    device: str = "auto"
+    max_iter: int | None = None
+    resume: bool = False
+
+    def learning_rate(self, epoch: int) -> float:
+        """``base_lr * 0.1 ** (number of steps <= epoch)`` for a 0-based epoch."""
+        return self.base_lr * 0.1 ** sum(epoch >= s for s in self.step)
+
+
+def _field_types() -> dict[str, object]:
+    return typing.get_type_hints(TrainConfig)
+
+
+def _check(name: str, value, kind):
+    """``value`` converted to the field type ``kind``, or LightTrackError."""
+    if typing.get_origin(kind) in (types.UnionType, typing.Union):  # "X | None"
+        if value is None:
+            return None
+        kind = next(k for k in typing.get_args(kind) if k is not type(None))
+    if typing.get_origin(kind) is tuple:
+        if isinstance(value, (list, tuple)) and all(
+                isinstance(v, int) and not isinstance(v, bool) for v in value):
+            return tuple(value)
+    elif kind is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    elif kind is int and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    elif kind in (bool, str) and isinstance(value, kind):
+        return value
+    raise LightTrackError(f"config key {name!r} must be {getattr(kind, '__name__', kind)}, "
+                          f"got {value!r}")
+
+
+def load_config(path: str | Path | None = None, **overrides) -> TrainConfig:
+    """The defaults, updated by the YAML mapping at ``path`` (if any), then by ``overrides``
+    (None values are ignored, so unset command-line flags keep the file's value)."""
+    values = {}
+    if path is not None:
+        try:
+            values = yaml.safe_load(Path(path).read_text()) or {}
+        except yaml.YAMLError as err:
+            raise LightTrackError(f"{path} is not valid YAML: {err}") from None
+        if not isinstance(values, dict):
+            raise LightTrackError(f"{path} must hold a mapping of config keys")
+    values.update({key: value for key, value in overrides.items() if value is not None})
+    hints = _field_types()
+    unknown = sorted(set(values) - set(hints))
+    if unknown:
+        raise LightTrackError(f"unknown config key(s) {', '.join(unknown)}; "
+                              f"known: {', '.join(hints)}")
+    return TrainConfig(**{key: _check(key, value, hints[key]) for key, value in values.items()})
+
+
+def add_override_args(parser: argparse.ArgumentParser) -> None:
+    """One ``--<field>`` flag per config field; unset flags stay None (see ``load_config``)."""
+    group = parser.add_argument_group("config overrides (default: the config file's value)")
+    for field in dataclasses.fields(TrainConfig):
+        kind = _field_types()[field.name]
+        if typing.get_origin(kind) in (types.UnionType, typing.Union):
+            kind = next(k for k in typing.get_args(kind) if k is not type(None))
+        flag = f"--{field.name}"
+        if kind is bool:
+            group.add_argument(flag, action=argparse.BooleanOptionalAction, default=None)
+        elif typing.get_origin(kind) is tuple:
+            group.add_argument(flag, type=int, nargs="*", metavar="EPOCH")
+        else:
+            group.add_argument(flag, type=kind, metavar=field.name.upper())
