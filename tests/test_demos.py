@@ -1,0 +1,140 @@
+"""The video and camera demos end to end on the real default models and the sample clip."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from scipy.optimize import linear_sum_assignment
+
+import demo_camera_mobile
+import demo_video_mobile
+from lib.cli import run_main
+from lib.geometry import iou_matrix, xywh_to_xyxy
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "demo" / "sample.mp4"
+TRUTH = ROOT / "data" / "demo" / "sample_truth.json"
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    """One run of the video demo on the whole sample clip, with the published defaults."""
+    if not SAMPLE.exists():
+        subprocess.run([sys.executable, "data/demo/make_sample.py"], cwd=ROOT, check=True)
+    out = tmp_path_factory.mktemp("demo")
+    assert demo_video_mobile.main(["--video", str(SAMPLE), "--output", str(out)]) == 0
+    return out
+
+
+def test_each_person_keeps_one_id(sample_run):
+    frames = json.loads((sample_run / "jsons" / "sample.json").read_text())
+    truth = json.loads(TRUTH.read_text())
+    assert len(frames) == truth["num_frames"] == 250
+    ids_of = {person["name"]: set() for person in truth["people_back_to_front"]}
+    all_ids, matched, apart = set(), 0, 0
+    for t, frame in enumerate(frames):
+        assert frame["image"]["id"] == [t]
+        tracked = [c for c in frame["candidates"] if c.get("track_id") is not None]
+        assert len({c["track_id"] for c in tracked}) == len(tracked)  # no id twice in a frame
+        all_ids.update(c["track_id"] for c in tracked)
+        people = truth["people_back_to_front"]
+        truth_boxes = [p["boxes_xyxy"][t] for p in people]
+        if iou_matrix(truth_boxes, truth_boxes)[0, 1] > 0:
+            continue  # while they overlap, which box is whose is ambiguous: ids are checked after
+        apart += 1
+        boxes = np.array([xywh_to_xyxy(c["det_bbox"]) for c in tracked])
+        overlap = iou_matrix(truth_boxes, boxes)
+        for row, col in zip(*linear_sum_assignment(-overlap)):  # one track per person
+            if overlap[row, col] > 0.3:
+                ids_of[people[row]["name"]].add(tracked[col]["track_id"])
+                matched += 1
+    assert apart > 100 and matched > 0.9 * 2 * apart  # both tracked in nearly every frame
+    assert all(len(ids) == 1 for ids in ids_of.values()), ids_of  # same id before and after
+    assert all_ids == set.union(*ids_of.values()) and len(all_ids) == 2  # no other id, ever
+
+
+def test_rendered_video_has_every_frame(sample_run):
+    capture = cv2.VideoCapture(str(sample_run / "videos" / "sample_out.mp4"))
+    assert capture.isOpened()
+    assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == 250
+    ok, image = capture.read()
+    assert ok and image.shape == (360, 640, 3)
+
+
+def test_max_frames_and_camera_demo_on_a_file(tmp_path, capsys):
+    assert demo_camera_mobile.main(["--camera", str(SAMPLE), "--no-display", "--max-frames", "12",
+                                    "--output", str(tmp_path), "--matcher", "oks"]) == 0
+    assert "total_num_FRAMES: 12" in capsys.readouterr().out
+    frames = json.loads((tmp_path / "jsons" / "sample.json").read_text())
+    assert len(frames) == 12
+    capture = cv2.VideoCapture(str(tmp_path / "videos" / "sample_out.mp4"))
+    assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == 12
+
+
+def write_video(path, frames):
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 25, (320, 240))
+    for image in frames:
+        writer.write(image)
+    writer.release()
+
+
+def test_black_video_gives_a_valid_empty_result(tmp_path):
+    video = tmp_path / "black.mp4"
+    write_video(video, [np.zeros((240, 320, 3), np.uint8)] * 8)
+    assert demo_video_mobile.main(["--video", str(video), "--output", str(tmp_path)]) == 0
+    frames = json.loads((tmp_path / "jsons" / "black.json").read_text())
+    assert len(frames) == 8
+    assert all(f["candidates"] == [{"det_bbox": [0, 0, 2, 2], "det_score": 0}] for f in frames)
+
+
+def error_line(capsys, argv):
+    code = run_main(lambda: demo_video_mobile.main(argv))
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and len(err) == 1 and err[0].startswith("error: "), err
+    return err[0]
+
+
+def test_bad_input_gives_one_clear_line(tmp_path, capsys):
+    assert "not found" in error_line(capsys, ["--video", str(tmp_path / "missing.mp4")])
+    text = tmp_path / "notes.mp4"
+    text.write_text("not a video\n" * 50)
+    assert "notes.mp4" in error_line(capsys, ["--video", str(text)])
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    assert "empty" in error_line(capsys, ["--video", str(empty)])
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert "output folder" in error_line(capsys, ["--video", str(SAMPLE), "--output",
+                                                  str(blocker / "out")])
+    line = error_line(capsys, ["--video", str(SAMPLE), "--pose-weights", str(tmp_path / "x.tflite")])
+    assert "make weights" in line
+    corrupt = tmp_path / "corrupt.pb"
+    corrupt.write_bytes(b"\x00garbage" * 100)
+    assert "make weights" in error_line(capsys, ["--video", str(SAMPLE), "--detector-weights",
+                                                 str(corrupt)])
+
+
+def test_ctrl_c_keeps_a_valid_json_of_the_frames_done(tmp_path):
+    proc = subprocess.Popen([sys.executable, "demo_video_mobile.py", "--video", str(SAMPLE),
+                             "--output", str(tmp_path), "--matcher", "oks"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    path = tmp_path / "jsons" / "sample.json"
+    deadline = time.time() + 120
+    while time.time() < deadline and (not path.exists() or path.stat().st_size < 2000):
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    frames = json.loads(path.read_text())
+    assert 0 < len(frames) < 250
+    assert [f["image"]["id"][0] for f in frames] == list(range(len(frames)))
+    assert int(cv2.VideoCapture(str(tmp_path / "videos" / "sample_out.mp4"))
+               .get(cv2.CAP_PROP_FRAME_COUNT)) == len(frames)
