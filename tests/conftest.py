@@ -98,3 +98,15 @@ class TableMatcher:
 def walking_world():
     """Two people walking right 2 px per frame for 100 frames."""
     return World({t: [(100 + 2 * t, 150), (400 + 2 * t, 200)] for t in range(100)})
+
+
+TINY_VIDEOS = ["000001_synthetic", "000002_synthetic"]
+
+
+@pytest.fixture(scope="session")
+def tiny_posetrack(tmp_path_factory):
+    """A synthetic PoseTrack'18 folder: 2 videos of 12 frames at 320x180."""
+    from data.synthetic_posetrack import SyntheticOptions, write_dataset
+    root = tmp_path_factory.mktemp("tiny_posetrack")
+    write_dataset(str(root), len(TINY_VIDEOS), 12, seed=5, opts=SyntheticOptions(width=320, height=180))
+    return root

@@ -1,4 +1,4 @@
-"""PoseTrack'18 scripts end to end on a tiny synthetic set: process -> convert -> ablations."""
+"""PoseTrack'18 scripts end to end on a tiny_posetrack synthetic set: process -> convert -> ablations."""
 import json
 import shutil
 import subprocess
@@ -10,20 +10,12 @@ import pytest
 import jsonformat_std_to_posetrack18 as convert_script
 import process_posetrack18_with_lighttrack_MSRA152 as process_script
 import replicate_ablations
-from data.synthetic_posetrack import SyntheticOptions, write_dataset
+from tests.conftest import TINY_VIDEOS
 from lib.cli import run_main
 from lib.posetrack.ablation import Config, configurations, format_table, run_config
 from lib.posetrack.process import estimator_factory
 
 ROOT = Path(__file__).resolve().parents[1]
-NAMES = ["000001_synthetic", "000002_synthetic"]
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    root = tmp_path_factory.mktemp("tiny")
-    write_dataset(str(root), 2, 12, seed=2, opts=SyntheticOptions(width=320, height=180))
-    return root
 
 
 def _ids_unique_per_frame(path):
@@ -33,24 +25,24 @@ def _ids_unique_per_frame(path):
 
 
 @pytest.mark.parametrize("mode", ["gt", "det"])
-def test_process_then_convert(tiny, tmp_path, mode, capsys):
+def test_process_then_convert(tiny_posetrack, tmp_path, mode, capsys):
     out = tmp_path / "tracked"
-    args = ["--data-root", str(tiny), "--pose", "oracle", "--matcher", "none", "--quiet",
+    args = ["--data-root", str(tiny_posetrack), "--pose", "oracle", "--matcher", "none", "--quiet",
             "-e", mode, "--output", str(out)]
     assert process_script.main(args) == 0
     assert "2 videos tracked" in capsys.readouterr().out
-    for name in NAMES:
+    for name in TINY_VIDEOS:
         _ids_unique_per_frame(out / f"{name}.json")
     assert process_script.main(args) == 0  # resume: nothing left to do
     assert "0 videos tracked, 2 already finished" in capsys.readouterr().out
     for fmt in ("17", "18"):
         pred = tmp_path / "new" / f"pred{fmt}"  # created, parents included
-        assert convert_script.main(["--gt", str(tiny / "annotations" / "val"), "--input", str(out),
+        assert convert_script.main(["--gt", str(tiny_posetrack / "annotations" / "val"), "--input", str(out),
                                     "--output", str(pred), "-f", fmt, "-m", "track", "-e", "0.4",
                                     "-r", "0.8"]) == 0
-        assert sorted(p.name for p in pred.iterdir()) == [f"{n}.json" for n in NAMES]
-    doc = json.loads((tmp_path / "new" / "pred18" / f"{NAMES[0]}.json").read_text())
-    gt = json.loads((tiny / "annotations" / "val" / f"{NAMES[0]}.json").read_text())
+        assert sorted(p.name for p in pred.iterdir()) == [f"{n}.json" for n in TINY_VIDEOS]
+    doc = json.loads((tmp_path / "new" / "pred18" / f"{TINY_VIDEOS[0]}.json").read_text())
+    gt = json.loads((tiny_posetrack / "annotations" / "val" / f"{TINY_VIDEOS[0]}.json").read_text())
     assert [i["id"] for i in doc["images"]] == [i["id"] for i in gt["images"]]
 
 
@@ -58,7 +50,7 @@ def _run(script, *args):
     return subprocess.run([sys.executable, script, *args], cwd=ROOT, capture_output=True, text=True)
 
 
-def test_bad_input_gives_one_line(tiny, tmp_path, capsys):
+def test_bad_input_gives_one_line(tiny_posetrack, tmp_path, capsys):
     missing = _run("process_posetrack18_with_lighttrack_MSRA152.py", "--data-root",
                    str(tmp_path / "nothing"), "--pose", "oracle", "--matcher", "none", "--quiet")
     assert missing.returncode == 1
@@ -69,17 +61,17 @@ def test_bad_input_gives_one_line(tiny, tmp_path, capsys):
 
     args = ["--data-root", str(tmp_path), "--pose", "oracle", "--matcher", "none", "--quiet",
             "--output", str(tmp_path / "out")]
-    shutil.copytree(tiny / "detections_openSVAI", tmp_path / "detections_openSVAI")
+    shutil.copytree(tiny_posetrack / "detections_openSVAI", tmp_path / "detections_openSVAI")
     assert run_main(lambda: process_script.main(args)) == 1
     assert "the oracle estimator needs" in capsys.readouterr().err
-    shutil.copytree(tiny / "annotations", tmp_path / "annotations")
-    (tmp_path / "detections_openSVAI" / f"{NAMES[0]}.json").write_text("[{broken")
+    shutil.copytree(tiny_posetrack / "annotations", tmp_path / "annotations")
+    (tmp_path / "detections_openSVAI" / f"{TINY_VIDEOS[0]}.json").write_text("[{broken")
     assert run_main(lambda: process_script.main(args)) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not valid JSON" in err
 
 
-def test_ablation_grid_and_table(tiny, tmp_path):
+def test_ablation_grid_and_table(tiny_posetrack, tmp_path):
     assert configurations() == [Config("det", True), Config("det", False), Config("gt", True),
                                 Config("gt", False)]
     seen = []
@@ -88,16 +80,16 @@ def test_ablation_grid_and_table(tiny, tmp_path):
         seen.append(sorted(p.name for p in Path(pred_dir).iterdir()))
         return {"mAP": 90.0, "MOTA": 80.25, "MOTP": 70.0}
 
-    metrics = run_config(Config("gt", False, 3), str(tiny), str(tmp_path), estimator_factory(
-        "oracle", data_root=str(tiny)), None, evaluate=fake_evaluate)
-    assert seen == [[f"{n}.json" for n in NAMES]]
+    metrics = run_config(Config("gt", False, 3), str(tiny_posetrack), str(tmp_path), estimator_factory(
+        "oracle", data_root=str(tiny_posetrack)), None, evaluate=fake_evaluate)
+    assert seen == [[f"{n}.json" for n in TINY_VIDEOS]]
     table = format_table([("LightTrack", Config("gt", False, 3), metrics)])
     assert table.splitlines()[0] == "| Methods | Det Mode | Pose Match | mAP | MOTA | MOTP |"
     assert table.splitlines()[2] == "| LightTrack | GT | No | 90.0 | 80.2 | 70.0 |"
 
 
-def test_ablation_script_with_the_evaluator(tiny, tmp_path, capsys):
-    assert replicate_ablations.main(["--data-root", str(tiny), "--work-dir", str(tmp_path),
+def test_ablation_script_with_the_evaluator(tiny_posetrack, tmp_path, capsys):
+    assert replicate_ablations.main(["--data-root", str(tiny_posetrack), "--work-dir", str(tmp_path),
                                      "--pose", "oracle", "--matcher", "none"]) == 0
     rows = capsys.readouterr().out.strip().splitlines()[-4:]
     assert [r.split("|")[2:4] for r in rows] == [[" DET ", " Yes "], [" DET ", " No "],

@@ -1,11 +1,11 @@
-"""PoseTrack batch loop: published rules, detection reading, tracking a tiny synthetic set, resume."""
+"""PoseTrack batch loop: published rules, detection reading, tracking a tiny_posetrack synthetic set, resume."""
 import json
 import os
 
 import numpy as np
 import pytest
 
-from data.synthetic_posetrack import SyntheticOptions, write_dataset
+from tests.conftest import TINY_VIDEOS
 from lib.errors import LightTrackError
 from lib.formats.opensvai import Candidate, OpenSVAIFrame, read_opensvai
 from lib.formats.posetrack import annotations18, read_posetrack18
@@ -13,14 +13,6 @@ from lib.posetrack.oracle import OracleEstimator
 from lib.posetrack.process import (frame_detections, posetrack_tracker, process_videos,
                                    read_frame_image)
 
-NAMES = ["000001_synthetic", "000002_synthetic"]
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    root = tmp_path_factory.mktemp("tiny")
-    write_dataset(str(root), 2, 12, seed=5, opts=SyntheticOptions(width=320, height=180))
-    return root
 
 
 def _oracle_tracker(root):
@@ -47,14 +39,15 @@ def test_frame_detections_keep_score_04_and_give_xyxy():
 
 @pytest.mark.parametrize("mode, max_fragments", [("annotations_openSVAI", 1.5),
                                                   ("detections_openSVAI", 2.0)])
-def test_tracks_follow_the_ground_truth(tiny, tmp_path, mode, max_fragments):
-    status = process_videos(str(tiny / mode), str(tmp_path / "out"), _oracle_tracker(tiny),
+def test_tracks_follow_the_ground_truth(tiny_posetrack, tmp_path, mode, max_fragments):
+    status = process_videos(str(tiny_posetrack / mode), str(tmp_path / "out"),
+                            _oracle_tracker(tiny_posetrack),
                             progress=False)
-    assert status == dict.fromkeys(NAMES, "done")
+    assert status == dict.fromkeys(TINY_VIDEOS, "done")
     agree = total = num_tracks = num_gt_tracks = 0
-    for name in NAMES:
+    for name in TINY_VIDEOS:
         frames = read_opensvai(str(tmp_path / "out" / f"{name}.json"))
-        doc = read_posetrack18(str(tiny / "annotations" / "val" / f"{name}.json"))
+        doc = read_posetrack18(str(tiny_posetrack / "annotations" / "val" / f"{name}.json"))
         gt = annotations18(doc)
         assert len(frames) == len(doc["images"]) == 12
         owner = {}  # output track id -> GT track ids it followed
@@ -79,27 +72,27 @@ def test_tracks_follow_the_ground_truth(tiny, tmp_path, mode, max_fragments):
     assert num_tracks <= max_fragments * num_gt_tracks  # ...and a person is not cut in many
 
 
-def test_resume_skips_finished_videos(tiny, tmp_path):
+def test_resume_skips_finished_videos(tiny_posetrack, tmp_path):
     out = tmp_path / "out"
-    process_videos(str(tiny / "annotations_openSVAI"), str(out), _oracle_tracker(tiny), progress=False)
-    first = out / f"{NAMES[0]}.json"
+    process_videos(str(tiny_posetrack / "annotations_openSVAI"), str(out), _oracle_tracker(tiny_posetrack), progress=False)
+    first = out / f"{TINY_VIDEOS[0]}.json"
     first.write_text("[]")  # a finished video is never redone
-    (out / f"{NAMES[1]}.json").rename(out / f"{NAMES[1]}.json.partial")  # an interrupted one is
-    status = process_videos(str(tiny / "annotations_openSVAI"), str(out), _oracle_tracker(tiny),
+    (out / f"{TINY_VIDEOS[1]}.json").rename(out / f"{TINY_VIDEOS[1]}.json.partial")  # an interrupted one is
+    status = process_videos(str(tiny_posetrack / "annotations_openSVAI"), str(out), _oracle_tracker(tiny_posetrack),
                             progress=False)
-    assert status == {NAMES[0]: "skipped", NAMES[1]: "done"}
+    assert status == {TINY_VIDEOS[0]: "skipped", TINY_VIDEOS[1]: "done"}
     assert first.read_text() == "[]"
-    assert len(json.loads((out / f"{NAMES[1]}.json").read_text())) == 12
-    assert sorted(os.listdir(out)) == [f"{n}.json" for n in NAMES]
+    assert len(json.loads((out / f"{TINY_VIDEOS[1]}.json").read_text())) == 12
+    assert sorted(os.listdir(out)) == [f"{n}.json" for n in TINY_VIDEOS]
 
 
-def test_bad_input(tiny, tmp_path):
+def test_bad_input(tiny_posetrack, tmp_path):
     with pytest.raises(LightTrackError, match="folder not found"):
-        process_videos(str(tmp_path / "missing"), str(tmp_path / "out"), _oracle_tracker(tiny))
+        process_videos(str(tmp_path / "missing"), str(tmp_path / "out"), _oracle_tracker(tiny_posetrack))
     (tmp_path / "dets").mkdir()
     with pytest.raises(LightTrackError, match="no .json detection files"):
-        process_videos(str(tmp_path / "dets"), str(tmp_path / "out"), _oracle_tracker(tiny))
+        process_videos(str(tmp_path / "dets"), str(tmp_path / "out"), _oracle_tracker(tiny_posetrack))
     with pytest.raises(LightTrackError, match="cannot read frame image nowhere/000000.jpg"):
         read_frame_image(OpenSVAIFrame("nowhere", "000000.jpg", 0, []))
-    fallback = tiny / "images" / "val" / NAMES[0]
+    fallback = tiny_posetrack / "images" / "val" / TINY_VIDEOS[0]
     assert read_frame_image(OpenSVAIFrame("nowhere", "000000.jpg", 0, []), str(fallback)).shape == (180, 320, 3)
