@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP) weights data/demo/sample.mp4
 	$(PY) demo_video_mobile.py --video data/demo/sample.mp4
 
-test: $(STAMP) weights
+test: $(STAMP) weights data/demo/sample.mp4
 	$(PY) -m pytest -q
 
 bench: $(STAMP) weights data/demo/sample.mp4
