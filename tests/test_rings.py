@@ -8,7 +8,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PURE_MODULES = ["lib.tracker", "lib.runner", "lib.geometry", "lib.association",
                 "lib.pose.crop", "lib.pose.heatmaps", "lib.pose.estimator",
-                "lib.formats.opensvai", "lib.components", "lib.cli"]
+                "lib.formats.opensvai", "lib.components", "lib.cli",
+                "lib.training.annotations", "lib.training.augment", "lib.training.targets",
+                "lib.training.examples", "lib.training.pckh", "lib.training.tiny"]
 
 
 @pytest.mark.parametrize("module", PURE_MODULES)
