@@ -56,7 +56,8 @@ def padded_window(image: np.ndarray, corners, fill) -> np.ndarray:
 
 
 def crop_person(image: np.ndarray, box_xywh, extra_scale: float = 1.0, *,
-                input_size=INPUT_SIZE, pixel_means=PIXEL_MEANS_BGR) -> tuple[np.ndarray, np.ndarray]:
+                input_size=INPUT_SIZE, border_x: float = BORDER_X, border_y: float = BORDER_Y,
+                pixel_means=PIXEL_MEANS_BGR) -> tuple[np.ndarray, np.ndarray]:
     """Network input for one person.
 
     image: BGR (H, W, 3) uint8; box_xywh: [x, y, w, h]; ``extra_scale`` 1.0 at test time,
@@ -65,7 +66,8 @@ def crop_person(image: np.ndarray, box_xywh, extra_scale: float = 1.0, *,
     entirely outside the padded image comes back as the mean colour (all zeros).
     """
     in_h, in_w = input_size
-    corners = crop_corners(box_xywh, image.shape, extra_scale, input_size=input_size)
+    corners = crop_corners(box_xywh, image.shape, extra_scale, input_size=input_size,
+                           border_x=border_x, border_y=border_y)
     # the published border is cv2.copyMakeBorder's value, saturated to uint8
     fill = np.clip(np.rint(pixel_means), 0, 255).astype(image.dtype)
     window = padded_window(image, corners, fill)
