@@ -184,15 +184,14 @@ class PoseTrainer:
         log.info("%s: %d training persons, %d per step on %d device(s), epoch %d iterations, "
                  "up to iteration %d", self.config.network, len(self.train),
                  self.persons_per_step, self.replicas, self.epoch_size, self.max_iter)
-        batches, tic = self.dataset(), time.perf_counter()
+        batches, tic, since = self.dataset(), time.perf_counter(), self.iteration
         while self.iteration < self.max_iter:
             lr = self.learning_rate(self.iteration)
             terms = self._step(next(batches), tf.constant(lr, tf.float32))
             self.iteration += 1
             if self.iteration % self.config.log_every == 0 or self.iteration == self.max_iter:
-                seconds = (time.perf_counter() - tic) / self.config.log_every
-                self._log(terms, lr, seconds)
-                tic = time.perf_counter()
+                self._log(terms, lr, (time.perf_counter() - tic) / (self.iteration - since))
+                tic, since = time.perf_counter(), self.iteration
             if self.iteration % self.epoch_size == 0 or self.iteration == self.max_iter:
                 self.snapshot()
             if self.iteration % self.val_every == 0 or self.iteration == self.max_iter:

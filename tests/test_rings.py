@@ -10,7 +10,8 @@ PURE_MODULES = ["lib.tracker", "lib.runner", "lib.geometry", "lib.association",
                 "lib.pose.crop", "lib.pose.heatmaps", "lib.pose.estimator",
                 "lib.formats.opensvai", "lib.components", "lib.cli",
                 "lib.training.annotations", "lib.training.augment", "lib.training.targets",
-                "lib.training.examples", "lib.training.pckh", "lib.training.tiny"]
+                "lib.training.examples", "lib.training.pckh", "lib.training.tiny",
+                "lib.training.datasets"]
 
 
 @pytest.mark.parametrize("module", PURE_MODULES)
