@@ -187,7 +187,7 @@ class PoseTrainer:
         batches, tic, since = self.dataset(), time.perf_counter(), self.iteration
         while self.iteration < self.max_iter:
             lr = self.learning_rate(self.iteration)
-            terms = self._step(next(batches), tf.constant(lr, tf.float32))
+            terms = self._step(self._next_batch(batches), tf.constant(lr, tf.float32))
             self.iteration += 1
             if self.iteration % self.config.log_every == 0 or self.iteration == self.max_iter:
                 self._log(terms, lr, (time.perf_counter() - tic) / (self.iteration - since))
@@ -197,6 +197,15 @@ class PoseTrainer:
             if self.iteration % self.val_every == 0 or self.iteration == self.max_iter:
                 self.validate()
         return self.iteration
+
+    @staticmethod
+    def _next_batch(batches):
+        """The next batch; a failure in the input pipeline becomes one LightTrackError line."""
+        try:
+            return next(batches)
+        except tf.errors.OpError as err:
+            lines = [line for line in err.message.splitlines() if line.strip()]
+            raise LightTrackError(f"training data: {lines[-1] if lines else err}") from None
 
     def _log(self, terms: dict, lr: float, seconds: float) -> None:
         values = {k: float(v) for k, v in terms.items()}
