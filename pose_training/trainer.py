@@ -204,8 +204,8 @@ class PoseTrainer:
         try:
             return next(batches)
         except tf.errors.OpError as err:
-            lines = [line for line in err.message.splitlines() if line.strip()]
-            raise LightTrackError(f"training data: {lines[-1] if lines else err}") from None
+            first = err.message.strip().splitlines()[0] if err.message.strip() else repr(err)
+            raise LightTrackError("training data: " + first.split("}} ")[-1]) from None
 
     def _log(self, terms: dict, lr: float, seconds: float) -> None:
         values = {k: float(v) for k, v in terms.items()}
