@@ -1,0 +1,1 @@
+"""Data side of pose-network training: annotations, augmentation, targets, PCKh (numpy + OpenCV)."""

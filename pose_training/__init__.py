@@ -1,0 +1,1 @@
+"""Training of the heat-map pose networks on COCO + PoseTrack'17 (TensorFlow 2)."""

@@ -1,0 +1,23 @@
+"""Train mobile_deconv, MobileNet-v1 + three deconvolutions, on COCO + PoseTrack'17 (TensorFlow 2).
+
+    python train_PoseTrack_COCO_17_mobile_deconv.py --coco-root data/coco --posetrack-root data/posetrack17 -d 0-3
+    python train_PoseTrack_COCO_17_mobile_deconv.py -c ...   # continue from the latest snapshot
+
+Snapshots (``<output-dir>/snapshot_<iteration>.ckpt``) load with ``--pose mobile_deconv --pose-weights``.
+"""
+from lib.cli import run_main
+from pose_training import cli
+
+NETWORK = "mobile_deconv"
+
+
+def parse_args(argv=None):
+    return cli.parse_args(NETWORK, argv)
+
+
+def main(argv=None) -> int:
+    return cli.train(NETWORK, parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(run_main(main))
