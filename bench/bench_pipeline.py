@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from lib import components  # noqa: E402
@@ -67,11 +69,19 @@ def looped(video: str, num_frames: int):
             index += 1
 
 
+def warm_up(detector, estimator, video: str) -> None:
+    """One untimed call of each model (graph tracing and allocation happen on the first)."""
+    image = next(read_frames(open_capture(video), "warm-up", max_frames=1)).image
+    boxes, _ = detector.inner.detect(image)
+    estimator.estimate(image, boxes[:2] if len(boxes) else np.array([[0.0, 0.0, 100.0, 200.0]]))
+
+
 def measure(args) -> dict:
     detector = Counted(components.build("detector", args.detector))
     estimator = components.build("pose", args.pose)
     matcher = components.build("matcher", args.matcher)
     tracker = LightTracker(detector, estimator, matcher, keyframe_interval=args.keyframe_interval)
+    warm_up(detector, estimator, args.video)
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
     source = Timed(looped(args.video, args.frames))
