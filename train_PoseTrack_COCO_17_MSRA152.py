@@ -6,18 +6,7 @@
 Snapshots (``<output-dir>/snapshot_<iteration>.ckpt``) load with ``--pose msra152 --pose-weights``.
 """
 from lib.cli import run_main
-from pose_training import cli
-
-NETWORK = "msra152"
-
-
-def parse_args(argv=None):
-    return cli.parse_args(NETWORK, argv)
-
-
-def main(argv=None) -> int:
-    return cli.train(NETWORK, parse_args(argv))
-
+from pose_training.cli import main
 
 if __name__ == "__main__":
-    raise SystemExit(run_main(main))
+    raise SystemExit(run_main(lambda: main("msra152")))

@@ -68,3 +68,8 @@ def train(network: str, args: argparse.Namespace) -> int:
                           init_weights=args.init_weights, resume=args.resume)
     trainer.run()
     return 0
+
+
+def main(network: str, argv=None) -> int:
+    """The training script of ``network``: parse the command line and train."""
+    return train(network, parse_args(network, argv))
