@@ -130,7 +130,8 @@ def load_model(weights_path: str | Path, fix: str = "run make sgcn-weights") -> 
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:  # torch raises many types for a corrupt or non-torch file
-        raise LightTrackError(f"{path} is not a readable torch state dict ({err}); "
+        raise LightTrackError(f"{path} is not a readable torch state dict "
+                              f"({type(err).__name__}); "
                               f"replace it ({fix})") from None
     if not isinstance(state, dict):
         raise LightTrackError(f"{path} holds a {type(state).__name__}, not a state dict")

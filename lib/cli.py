@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Callable
 
@@ -45,18 +46,20 @@ def build_components(args: argparse.Namespace):
     if getattr(args, "detector", None) is not None:
         detector = components.build("detector", args.detector, weights_path=args.detector_weights,
                                     cfg_path=args.detector_cfg, score_thresh=args.detector_thresh)
-    estimator = components.build("pose", args.pose, weights_path=args.pose_weights)
     matcher = components.build("matcher", args.matcher, weights_path=args.matcher_weights)
+    estimator = components.build("pose", args.pose, weights_path=args.pose_weights)
     return detector, estimator, matcher
 
 
 def run_main(main: Callable[[], int | None]) -> int:
     """Run a script's ``main``; bad input becomes one line on stderr and exit code 1,
-    Ctrl-C exit code 130 (outputs are already finalised by the sinks)."""
+    Ctrl-C exit code 130 (outputs are already finalised by the sinks). TensorFlow's C++
+    logging is turned down unless the caller set TF_CPP_MIN_LOG_LEVEL."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ log off stderr
     try:
         return main() or 0
     except (LightTrackError, OSError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print("error: " + " ".join(str(err).split()), file=sys.stderr)  # always one line
         return 1
     except KeyboardInterrupt:
         print("interrupted: outputs hold every frame finished so far", file=sys.stderr)
