@@ -86,24 +86,23 @@ def measure(args) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     source = Timed(looped(args.video, args.frames))
     writer = Timed(OpenSVAIWriter(str(out / "bench.json")))
-    render = Renderer()
     sinks = [writer]
     if args.draw:
-        sinks.append(Timed(VideoSink(str(out / "bench_out.mp4"), 25, render)))
+        sinks.append(Timed(VideoSink(str(out / "bench_out.mp4"), 25, Renderer())))
     stats = run(tracker, source, sinks)
-    tracked_frames = stats.num_frames
+    frames = stats.num_frames
     result = {
-        "frames": tracked_frames,
+        "frames": frames,
         "e2e_fps": round(stats.num_frames / (stats.time_all + writer.seconds), 2),
-        "decode_ms": round(1000 * source.seconds / tracked_frames, 2),
+        "decode_ms": round(1000 * source.seconds / frames, 2),
         "det_ms": round(1000 * stats.time_det / max(1, detector.calls), 2),
         "pose_ms_per_person": round(1000 * stats.time_pose / max(1, stats.num_persons), 2),
-        "tracking_ms": round(1000 * (stats.time_lighttrack - source.seconds) / tracked_frames, 3),
-        "writing_ms": round(1000 * writer.seconds / tracked_frames, 3),
+        "tracking_ms": round(1000 * (stats.time_lighttrack - source.seconds) / frames, 3),
+        "writing_ms": round(1000 * writer.seconds / frames, 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     if args.draw:
-        result["drawing_and_video_ms"] = round(1000 * sinks[1].seconds / tracked_frames, 2)
+        result["drawing_and_video_ms"] = round(1000 * sinks[1].seconds / frames, 2)
     return result
 
 

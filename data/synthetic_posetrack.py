@@ -29,7 +29,8 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
 
 from lib.cli import run_main  # noqa: E402
 from lib.errors import LightTrackError  # noqa: E402
-from lib.formats.posetrack import annotation18, image_id, person_category, write_json  # noqa: E402
+from lib.formats.jsonfile import write_json  # noqa: E402
+from lib.formats.posetrack import annotation18, image_id, person_category  # noqa: E402
 from lib.joints import NUM_JOINTS  # noqa: E402
 
 MIN_LABELED_JOINTS = 4  # a person is annotated (and detectable) with at least this many joints

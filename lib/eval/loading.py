@@ -7,7 +7,6 @@ without a point list were never kept, and points inside the GT ignore regions ar
 """
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,6 +16,7 @@ import shapely
 from shapely.geometry import Polygon
 
 from lib.errors import LightTrackError
+from lib.formats.jsonfile import load_json
 from lib.joints import JOINT_NAMES, NUM_JOINTS
 
 log = logging.getLogger(__name__)
@@ -164,15 +164,13 @@ def frames_from_2018(data: dict) -> list:
 
 def read_frames(path: Path) -> list:
     """One sequence file of either format -> list of ``PoseFrame``; bad content names the file."""
+    data = load_json(path)
     try:
-        with open(path) as f:
-            data = json.load(f)
         if not isinstance(data, dict) or not ("annolist" in data or "images" in data):
             raise ValueError("neither 'annolist' (PoseTrack 2017) nor 'images' (2018) at the top")
         return frames_from_2017(data) if "annolist" in data else frames_from_2018(data)
     except (ValueError, KeyError, TypeError, IndexError, AttributeError) as err:
-        kind = "not valid JSON" if isinstance(err, json.JSONDecodeError) else "malformed"
-        raise LightTrackError(f"{path}: {kind} PoseTrack file ({type(err).__name__}: {err})") \
+        raise LightTrackError(f"{path}: malformed PoseTrack file ({type(err).__name__}: {err})") \
             from err
 
 

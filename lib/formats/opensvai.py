@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lib.errors import LightTrackError
+from lib.formats.jsonfile import load_json
 from lib.interfaces import Person
 
 PLACEHOLDER_BOX = [0, 0, 2, 2]
@@ -108,13 +109,7 @@ def read_opensvai(path: str) -> list[OpenSVAIFrame]:
 
     Raises LightTrackError naming the file when it is missing, not JSON or not OpenSVAI.
     """
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except FileNotFoundError as err:
-        raise LightTrackError(f"{path}: file not found") from err
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise LightTrackError(f"{path}: not valid JSON ({err})") from err
+    data = load_json(path)
     if not isinstance(data, list):
         raise LightTrackError(f"{path}: an OpenSVAI file is a JSON list of frames")
     try:

@@ -6,7 +6,6 @@ slots are always zero here. Boxes are xywh unless the name says otherwise.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lib.errors import LightTrackError
+from lib.formats.jsonfile import load_json, write_json
 from lib.formats.opensvai import OpenSVAIFrame, read_opensvai
 from lib.joints import JOINT_NAMES, NUM_JOINTS, POSETRACK18_KEYPOINTS, SKELETON
 
@@ -84,29 +84,9 @@ def annotation18(*, ann_id: int, image: int, track_id: int, keypoints: np.ndarra
     return ann
 
 
-def write_json(path: str, document) -> None:
-    """Write ``document`` as compact JSON, creating the parent folder."""
-    folder = os.path.dirname(path)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(document, f, separators=(",", ":"))
-
-
 def natural_key(name: str) -> list:
     """Sort key that orders "video2" before "video10" (the published natural order)."""
     return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name)]
-
-
-def load_json(path: str):
-    """Parse a JSON file; a missing or malformed file raises LightTrackError naming it."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except FileNotFoundError as err:
-        raise LightTrackError(f"{path}: file not found") from err
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise LightTrackError(f"{path}: not valid JSON ({err})") from err
 
 
 @dataclass

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from lib.errors import LightTrackError
+from lib.formats.jsonfile import load_json
 from lib.geometry import enlarge_box, xyxy_to_xywh
 from lib.joints import NUM_JOINTS
 
@@ -62,12 +62,7 @@ def coco_to_posetrack(keypoints) -> np.ndarray:
 def _read_json(path: Path, what: str):
     if not path.is_file():
         raise LightTrackError(f"{path} not found: {what}")
-    try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise LightTrackError(f"{path} is not valid JSON ({err}); re-download or regenerate it") \
-            from None
+    return load_json(path)
 
 
 def _malformed(path: Path, err: Exception) -> LightTrackError:
