@@ -12,12 +12,12 @@ import os
 from data.synthetic_posetrack import write_dataset
 from lib import components
 from lib.cli import add_component_args, run_main
+from lib.eval.posetrack import SUMMARY_KEYS
 from lib.posetrack.ablation import configurations, format_table, run_config
 from lib.posetrack.oracle import ORACLE
 from lib.posetrack.process import estimator_factory
 
 SYNTHETIC_ROOT = "data/synthetic_posetrack"
-METRICS = ("mAP", "MOTA", "MOTP", "precision", "recall", "IDSW")
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -53,7 +53,7 @@ def main(argv=None) -> int:
                              match_thresh=args.pose_matching_threshold, posetrack_format=args.format)
         rows.append((f"LightTrack ({args.pose}, {args.matcher}, KF {config.keyframe_interval})",
                      config, metrics))
-        print(f"{config.name}: " + ", ".join(f"{k} {round(metrics[k], 1)}" for k in METRICS
+        print(f"{config.name}: " + ", ".join(f"{k} {round(metrics[k], 1)}" for k in SUMMARY_KEYS
                                              if metrics.get(k) is not None))
     print(format_table(rows))
     return 0

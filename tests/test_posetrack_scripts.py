@@ -94,3 +94,4 @@ def test_ablation_script_with_the_evaluator(tiny_posetrack, tmp_path, capsys):
     rows = capsys.readouterr().out.strip().splitlines()[-4:]
     assert [r.split("|")[2:4] for r in rows] == [[" DET ", " Yes "], [" DET ", " No "],
                                                  [" GT ", " Yes "], [" GT ", " No "]]
+    assert all(float(r.split("|")[4]) > 90 for r in rows[2:])  # oracle poses on GT boxes

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lib.eval.matching import PCKH_THRESH, assign_poses, joint_distances, stack
+from lib.eval.matching import PCKH_THRESH, assign_poses, joint_distances, nanmean, stack
 from lib.joints import NUM_JOINTS
 
 
@@ -49,11 +49,6 @@ def average_precision(scores, labels, num_positives: int) -> tuple:
     return float(ap), float(precision[-1]), float(recall[-1])
 
 
-def _nanmean(values) -> float:
-    values = np.asarray(values, float)
-    return float(values[~np.isnan(values)].mean()) if (~np.isnan(values)).any() else np.nan
-
-
 def evaluate_ap(sequences: list, *, thresh: float = PCKH_THRESH) -> dict:
     """AP, precision and recall in percent over the frames of ``sequences`` (list of ``Sequence``).
 
@@ -75,6 +70,6 @@ def evaluate_ap(sequences: list, *, thresh: float = PCKH_THRESH) -> dict:
         scores = np.concatenate([s for s, _ in parts]) if parts else np.zeros(0)
         labels = np.concatenate([lab for _, lab in parts]) if parts else np.zeros(0, bool)
         result[:, joint] = average_precision(scores, labels, positives[joint])
-    result[:, NUM_JOINTS] = [_nanmean(row[:NUM_JOINTS]) for row in result]
+    result[:, NUM_JOINTS] = [nanmean(row[:NUM_JOINTS]) for row in result]
     result *= 100
     return {"ap": result[0], "precision": result[1], "recall": result[2]}

@@ -7,6 +7,12 @@ HEAD_SIZE_FACTOR = 0.6  # head size = 0.6 x the diagonal of the GT head box
 PCKH_THRESH = 0.5       # a joint is correct when its distance is <= 0.5 head sizes
 
 
+def nanmean(values) -> float:
+    """Mean of the non-NaN values (poseval's totals over joints); NaN when there are none."""
+    values = np.asarray(values, float)
+    return float(values[~np.isnan(values)].mean()) if (~np.isnan(values)).any() else np.nan
+
+
 def stack(persons: list) -> tuple:
     """(keypoints (N, 15, 2), present (N, 15) bool, scores (N, 15)) of a list of ``PosePerson``."""
     if not persons:

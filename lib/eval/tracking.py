@@ -18,7 +18,7 @@ from __future__ import annotations
 import motmetrics as mm
 import numpy as np
 
-from lib.eval.matching import PCKH_THRESH, joint_distances, stack
+from lib.eval.matching import PCKH_THRESH, joint_distances, nanmean, stack
 from lib.joints import NUM_JOINTS
 
 COUNT_NAMES = ("num_misses", "num_switches", "num_false_positives", "num_objects",
@@ -88,8 +88,7 @@ def mot_metrics(counts: np.ndarray) -> dict:
     result = {}
     for name, values in (("mota", mota), ("motp", motp), ("precision", precision),
                          ("recall", recall)):
-        valid = values[~np.isnan(values)]
-        result[name] = np.append(values, valid.mean() if valid.size else np.nan)
+        result[name] = np.append(values, nanmean(values))
     result.update({name: counts[row] for row, name in enumerate(COUNT_NAMES)})
     return result
 

@@ -98,7 +98,6 @@ class Annotation:
     track_id: int | None
     keypoints: np.ndarray
     box_xywh: tuple | None = None
-    head_box_xywh: tuple | None = None
     scores: np.ndarray | None = None
     score: float | None = None
 
@@ -134,7 +133,6 @@ def annotations18(doc: dict) -> dict[int, list[Annotation]]:
             track_id=ann.get("track_id"),
             keypoints=np.asarray(kps, dtype=np.float64).reshape(len(names), 3)[index],
             box_xywh=tuple(ann["bbox"]) if ann.get("bbox") else None,
-            head_box_xywh=tuple(ann["bbox_head"]) if ann.get("bbox_head") else None,
             scores=np.asarray(scores, dtype=np.float64)[index] if scores else None))
     return people
 

@@ -11,7 +11,7 @@ import shutil
 from dataclasses import dataclass
 from typing import Callable
 
-from lib.errors import LightTrackError
+from lib.eval import posetrack as posetrack_eval
 from lib.formats.posetrack import convert_folder
 from lib.posetrack.process import INPUT_DIRS, posetrack_tracker, process_videos
 
@@ -38,21 +38,11 @@ def configurations(keyframe_intervals=(2,)) -> list[Config]:
             for match in (True, False)]
 
 
-def evaluate_predictions(gt_dir: str, pred_dir: str) -> dict:
-    """The evaluator's metrics ("mAP", "MOTA", "MOTP", ...) for one prediction folder."""
-    try:
-        from lib.eval.posetrack import evaluate
-    except ImportError as err:
-        raise LightTrackError("the PoseTrack evaluator lib/eval/posetrack.py is missing "
-                              f"({err}); it comes with the posetrack-eval branch") from err
-    return evaluate(gt_dir, pred_dir, eval_pose=True, eval_tracking=True)
-
-
 def run_config(config: Config, data_root: str, work_dir: str,
                estimator_for: Callable[[str], object], matcher, *, match_thresh: float = 1.0,
                split: str = "val",
                posetrack_format: int = 18, progress: bool = False,
-               evaluate: Callable[[str, str], dict] = evaluate_predictions) -> dict:
+               evaluate: Callable[[str, str], dict] = posetrack_eval.evaluate) -> dict:
     """Track, convert and evaluate one configuration; its files go to ``work_dir/<name>/``
     (cleared first). estimator_for(video) gives the pose estimator of a video; ``match_thresh``
     is the matcher distance used when pose matching is on (published 1.0 for the SGCN)."""
@@ -70,7 +60,7 @@ def run_config(config: Config, data_root: str, work_dir: str,
                    image_root=os.path.join(data_root, "images", split), progress=progress)
     convert_folder(gt_dir, tracked, predictions, posetrack_format=posetrack_format,
                    bbox_thresh=BBOX_THRESH, drop_thresh=DROP_THRESH[config.det_mode], track=True)
-    return evaluate(gt_dir, predictions + os.sep)
+    return evaluate(gt_dir, predictions)
 
 
 def format_table(rows: list[tuple[str, Config, dict]]) -> str:

@@ -83,7 +83,8 @@ def test_detection_and_gt_location_files(dataset):
                 assert path.is_file() and path.parent.name == name
                 for cand in frame["candidates"]:
                     assert len(cand["det_bbox"]) == 4 and 0 <= cand["det_score"] <= 1
-        boxes = [c["det_bbox"] for f in frames for c in f["candidates"]]
+        gt_locations = json.loads((out / "annotations_openSVAI" / f"{name}.json").read_text())
+        boxes = [c["det_bbox"] for f in gt_locations for c in f["candidates"]]
         assert sorted(map(tuple, boxes)) == sorted(tuple(a["bbox"]) for a in gt["annotations"])
 
 

@@ -59,7 +59,7 @@ def test_empty_gt_frame_is_dropped_with_its_prediction_frame(tmp_path):
 @pytest.mark.parametrize("fmt", ["2017", "2018"])
 def test_ignore_regions_remove_points_of_both_sides(tmp_path, fmt):
     gt = [[person(1, skeleton(50, 20)), person(2, skeleton(300, 20))]]
-    pred = as_predictions(gt) + []
+    pred = as_predictions(gt)
     pred[0].append(person(9, skeleton(600, 20)))           # a false positive inside the region
     region = [(35, 75), (65, 75), (65, 200), (35, 200)]     # covers person 1's legs (joints 0-5)
     region2 = [(550, 0), (700, 0), (700, 200), (550, 200)]  # covers all of person 9

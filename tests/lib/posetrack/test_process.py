@@ -24,7 +24,7 @@ def test_published_rules():
     tracker = posetrack_tracker(OracleEstimator({}), None)
     assert (tracker.keyframe_interval, tracker.match_thresh, tracker.pose_match) == (2, 1.0, "first")
     assert not tracker.keep_invalid_detections and not tracker.keyframe_after_empty
-    assert tracker.empty_detections_end_tracks and tracker.lost_score_thresh == 0.5
+    assert tracker.empty_detections_end_tracks
 
 
 def test_frame_detections_keep_score_04_and_give_xyxy():
