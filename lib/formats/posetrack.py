@@ -91,15 +91,14 @@ def natural_key(name: str) -> list:
 
 @dataclass
 class Annotation:
-    """One person of one frame read from a PoseTrack file: keypoints (15, 3) as x, y and
-    visibility (GT) or score (predictions; 0 = no joint); ``box_xywh`` the person box (2018) or
-    the annorect box (2017; the head box in 2017 GT); ``scores`` (15,) when the file has them."""
+    """One person of one frame read from a PoseTrack'18 file: keypoints (15, 3) as x, y and
+    visibility (GT) or score (predictions; 0 = no joint); ``box_xywh`` the person box;
+    ``scores`` (15,) when the file has them."""
 
     track_id: int | None
     keypoints: np.ndarray
     box_xywh: tuple | None = None
     scores: np.ndarray | None = None
-    score: float | None = None
 
 
 def read_posetrack18(path: str) -> dict:
@@ -135,33 +134,6 @@ def annotations18(doc: dict) -> dict[int, list[Annotation]]:
             box_xywh=tuple(ann["bbox"]) if ann.get("bbox") else None,
             scores=np.asarray(scores, dtype=np.float64)[index] if scores else None))
     return people
-
-
-def read_posetrack17(path: str) -> list[tuple[str, list[Annotation]]]:
-    """A PoseTrack 2017 ``annolist`` file as (image name, people) per frame; a point's ``score``
-    (or 1 without one) becomes the third keypoint value."""
-    doc = load_json(path)
-    try:
-        return [(entry["image"][0]["name"], [_annorect(r) for r in entry.get("annorect", [])])
-                for entry in doc["annolist"]]
-    except (KeyError, TypeError, IndexError, ValueError) as err:
-        raise LightTrackError(f"{path}: not a PoseTrack 2017 annolist file ({err!r})") from err
-
-
-def _annorect(rect: dict) -> Annotation:
-    keypoints = np.zeros((NUM_JOINTS, 3))
-    points = rect.get("annopoints") or [{}]
-    for point in points[0].get("point", []):
-        keypoints[int(point["id"][0])] = (point["x"][0], point["y"][0],
-                                          point.get("score", [1])[0])
-    box = None
-    if "x1" in rect:
-        x1, y1, x2, y2 = (rect[k][0] for k in ("x1", "y1", "x2", "y2"))
-        box = (x1, y1, x2 - x1, y2 - y1)
-    track = rect.get("track_id")
-    score = rect.get("score")
-    return Annotation(track_id=None if track is None else int(track[0]), keypoints=keypoints,
-                      box_xywh=box, score=None if score is None else float(score[0]))
 
 
 def image_path(frame: OpenSVAIFrame) -> str:

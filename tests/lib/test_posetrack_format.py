@@ -5,10 +5,12 @@ import numpy as np
 import pytest
 
 from lib.errors import LightTrackError
+from lib.eval.loading import read_frames
 from lib.formats.opensvai import OpenSVAIWriter, frame_to_dict, read_opensvai
 from lib.formats.posetrack import (annotations18, convert_folder, image_path, keypoints_from_slots,
-                                   keypoints_to_slots, person_category, read_posetrack17,
-                                   read_posetrack18, to_posetrack17, to_posetrack18, write_json)
+                                   keypoints_to_slots, person_category,
+                                   read_posetrack18, to_posetrack17, to_posetrack18)
+from lib.formats.jsonfile import write_json
 from lib.interfaces import Person
 from lib.joints import JOINT_NAMES, POSETRACK18_KEYPOINTS
 
@@ -61,15 +63,17 @@ def test_posetrack17_round_trip(tracked, tmp_path):
     frames, gt = tracked
     doc = to_posetrack17(frames, gt, track=True)
     write_json(str(tmp_path / "p17.json"), doc)
-    back = read_posetrack17(str(tmp_path / "p17.json"))
-    assert [name for name, _ in back] == [img["file_name"] for img in gt["images"]]
-    assert [[p.track_id for p in people] for _, people in back] == [[3, 5], [], [3]]
-    for (_, people), frame in zip(back, frames):
+    back = read_frames(tmp_path / "p17.json")  # the evaluator's reader
+    assert [e["image"][0]["name"] for e in doc["annolist"]] == [i["file_name"] for i in gt["images"]]
+    assert [[p.track_id for p in f.persons] for f in back] == [[3, 5], [], [3]]
+    for entry, pframe, frame in zip(doc["annolist"], back, frames):
         cands = [c for c in frame.candidates if not c.is_placeholder]
-        for person, cand in zip(people, cands):
-            np.testing.assert_allclose(person.box_xywh, cand.box_xywh)
-            np.testing.assert_allclose(person.keypoints, cand.keypoints)
-            assert person.score == pytest.approx(cand.track_score)
+        for rect, person, cand in zip(entry["annorect"], pframe.persons, cands):
+            x, y, w, h = cand.box_xywh
+            np.testing.assert_allclose(person.head_box, (x, y, x + w, y + h))
+            np.testing.assert_allclose(person.keypoints, cand.keypoints[:, :2])
+            np.testing.assert_allclose(person.scores, cand.keypoints[:, 2])
+            assert rect["score"][0] == pytest.approx(cand.track_score)
 
 
 def test_posetrack17_drops_joints_and_pose_mode(tracked):
@@ -113,8 +117,8 @@ def test_unknown_image_and_bad_files(tracked, tmp_path):
     (tmp_path / "list.json").write_text("[]")
     with pytest.raises(LightTrackError, match="not a PoseTrack'18 file"):
         read_posetrack18(str(tmp_path / "list.json"))
-    with pytest.raises(LightTrackError, match="not a PoseTrack 2017"):
-        read_posetrack17(str(tmp_path / "list.json"))
+    with pytest.raises(LightTrackError, match="malformed"):
+        read_frames(tmp_path / "list.json")
 
 
 def test_convert_folder_needs_every_video(tracked, tmp_path):
