@@ -61,3 +61,4 @@ class CPN101Estimator(TFHeatmapEstimator):
 
     network = CPN101Net
     default_weights_path = "weights/CPN101/CPN_snapshot_293.ckpt"
+    train_script = "train_PoseTrack_COCO_17_CPN101.py"

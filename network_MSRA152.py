@@ -22,3 +22,4 @@ class MSRA152Estimator(TFHeatmapEstimator):
 
     network = MSRA152Net
     default_weights_path = "weights/MSRA152/MSRA_snapshot_285.ckpt"
+    train_script = "train_PoseTrack_COCO_17_MSRA152.py"

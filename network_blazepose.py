@@ -17,7 +17,9 @@ import numpy as np
 
 from lib import geometry
 from lib.errors import LightTrackError
+from lib.joints import NUM_JOINTS
 from lib.pose import blazepose_geometry as bg
+from lib.weights import FIX, require_file
 
 log = logging.getLogger(__name__)
 
@@ -30,20 +32,14 @@ HIP_CENTRE, SCALE_POINT = 33, 34
 
 def _interpreter(path: Path, num_threads: int):
     """A TFLite interpreter for ``path``; LightTrackError when the file is missing or corrupt."""
+    require_file(path, FIX)
     from ai_edge_litert.interpreter import Interpreter
-    if not path.is_file():
-        raise LightTrackError(f"{path} not found: run make weights")
     try:
         interpreter = Interpreter(model_path=str(path), num_threads=num_threads)
         interpreter.allocate_tensors()
     except (ValueError, RuntimeError) as err:
-        raise LightTrackError(f"{path} is not a valid TFLite model ({err}): run make weights") \
-            from None
+        raise LightTrackError(f"{path} is not a valid TFLite model ({err}): {FIX}") from None
     return interpreter
-
-
-def _sigmoid(values: np.ndarray) -> np.ndarray:
-    return 1 / (1 + np.exp(-np.clip(values, -60, 60)))
 
 
 class _BatchedModel:
@@ -125,7 +121,7 @@ class BlazePoseEstimator:
         score in image pixels; scores lie in [0, 1]."""
         boxes = geometry.as_boxes(boxes_xyxy)
         if len(boxes) == 0:
-            return np.zeros((0, len(bg.JOINT_SOURCES), 3))
+            return np.zeros((0, NUM_JOINTS, 3))
         rois = self._rois(image, boxes)
         crops, matrices = _crops(image, rois, LANDMARK_SIZE)
         raw, flags = self.landmarks(crops, ("Identity", "Identity_1"))
@@ -139,10 +135,10 @@ class BlazePoseEstimator:
     def _keypoints(self, points, raw, flags, image_shape) -> np.ndarray:
         """The 15 joints (N, 15, 3) from landmarks (N, 39, 2) in frame pixels and raw outputs."""
         height, width = image_shape[:2]
-        scores = _sigmoid(raw[..., 3]) * flags[:, None]
+        scores = bg.sigmoid(raw[..., 3]) * flags[:, None]
         inside = ((points[..., 0] >= 0) & (points[..., 0] <= width - 1)
                   & (points[..., 1] >= 0) & (points[..., 1] <= height - 1))
-        scores[(_sigmoid(raw[..., 4]) < self.presence_thresh) | ~inside] = 0.0
+        scores[(bg.sigmoid(raw[..., 4]) < self.presence_thresh) | ~inside] = 0.0
         landmarks = np.concatenate([points, scores[..., None]], axis=2)
         joints = bg.landmarks_to_joints(landmarks)
         joints[..., 0] = joints[..., 0].clip(0, width - 1)

@@ -21,3 +21,4 @@ class MobileDeconvEstimator(TFHeatmapEstimator):
 
     network = MobileDeconvNet
     default_weights_path = "weights/mobile-deconv/snapshot_296.ckpt"
+    train_script = "train_PoseTrack_COCO_17_mobile_deconv.py"

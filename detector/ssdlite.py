@@ -17,6 +17,7 @@ import tensorflow as tf
 from google.protobuf.message import DecodeError
 
 from lib.errors import LightTrackError
+from lib.weights import FIX, require_file
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +41,7 @@ def limit_threads(intra_op: int = 2, inter_op: int = 1) -> None:
 
 def load_graph_def(path: str | Path) -> tf.compat.v1.GraphDef:
     """Parse a frozen ``GraphDef``; raise LightTrackError when missing or not a graph."""
-    path = Path(path)
-    if not path.is_file():
-        raise LightTrackError(f"{path} not found: run make weights (or pass --detector-weights "
-                              "FILE)")
+    path = require_file(path, f"{FIX} (or pass --detector-weights FILE)")
     graph_def = tf.compat.v1.GraphDef()
     try:
         graph_def.ParseFromString(path.read_bytes())

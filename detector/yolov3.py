@@ -19,6 +19,7 @@ from detector import darknet_cfg, yolo_postprocess
 from detector.darknet_cfg import DarknetCfg
 from detector.darknet_weights import read_darknet_weights
 from lib.errors import LightTrackError
+from lib.weights import require_file
 
 ROOT = Path(__file__).resolve().parents[1]
 BN_EPS = 1e-5
@@ -85,9 +86,9 @@ class Darknet(nn.Module):
             outputs.append(x)
         return torch.cat(heads, dim=1)
 
-    def load_darknet(self, weights_path: str | Path) -> int:
-        """Copy a darknet ``.weights`` file into the layers; returns the ``seen`` header value."""
-        header, convs = read_darknet_weights(weights_path, self.cfg)
+    def load_darknet(self, weights_path: str | Path) -> None:
+        """Copy a darknet ``.weights`` file into the layers (its header is not used)."""
+        _, convs = read_darknet_weights(weights_path, self.cfg)
         shapes = darknet_cfg.conv_shapes(self.cfg)
         with torch.no_grad():
             for shape, values in zip(shapes, convs):
@@ -102,7 +103,6 @@ class Darknet(nn.Module):
                                           batch_norm.running_mean, batch_norm.running_var),
                                          values.batch_norm):
                     target.copy_(torch.from_numpy(array))
-        return int(header[3])
 
     def load_state_dict_file(self, weights_path: str | Path) -> None:
         """Load a PyTorch state dict (``torch.load(weights_only=True)``) saved from this net."""
@@ -147,10 +147,8 @@ def load_network(cfg_path: str | Path, weights_path: str | Path) -> Darknet:
     """The network of ``cfg_path`` with ``weights_path`` loaded (a darknet ``.weights`` file,
     or any other file as a PyTorch state dict), in eval mode."""
     cfg = darknet_cfg.parse_cfg(cfg_path)
-    if not Path(weights_path).is_file():
-        raise LightTrackError(f"{weights_path} not found: place the published darknet weights "
-                              f"{Path(weights_path).name} there (see weights/README.md) or pass "
-                              "--detector-weights FILE")
+    require_file(weights_path, f"place the published darknet weights {Path(weights_path).name} "
+                               "there (see weights/README.md) or pass --detector-weights FILE")
     model = Darknet(cfg)
     if str(weights_path).endswith(".weights"):
         model.load_darknet(weights_path)

@@ -15,6 +15,7 @@ from torch.nn import functional as F
 
 from graph.skeleton import spatial_adjacency
 from lib.errors import LightTrackError
+from lib.weights import require_file
 
 
 class GraphConv(nn.Module):
@@ -124,9 +125,7 @@ def load_model(weights_path: str | Path, fix: str = "run make sgcn-weights") -> 
 
     A missing file raises LightTrackError ending in ``fix``; an unreadable one says so.
     """
-    path = Path(weights_path)
-    if not path.is_file():
-        raise LightTrackError(f"{path} not found: {fix}")
+    path = require_file(weights_path, fix)
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:  # torch raises many types for a corrupt or non-torch file

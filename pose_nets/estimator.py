@@ -17,10 +17,12 @@ ROOT = Path(__file__).resolve().parents[1]
 class TFHeatmapEstimator(HeatmapPoseEstimator):
     """Crops, flip test and decoding of ``HeatmapPoseEstimator`` around ``net``, whose forward
     pass is one ``tf.function`` over (None, 384, 288, 3) batches. Subclasses name their
-    ``network`` class and ``default_weights_path`` (relative to the repository)."""
+    ``network`` class, ``default_weights_path`` (relative to the repository) and the
+    ``train_script`` that trains it (named when the weights are missing)."""
 
     network: type[PoseNet]
     default_weights_path: str
+    train_script: str
 
     def __init__(self, net: PoseNet, *, flip_test: bool = True):
         self.net = net
@@ -37,7 +39,7 @@ class TFHeatmapEstimator(HeatmapPoseEstimator):
     def from_options(cls, weights_path=None) -> "TFHeatmapEstimator":
         """Load ``weights_path`` (a TF1 checkpoint prefix; None = the published file)."""
         path = weights_path if weights_path is not None else ROOT / cls.default_weights_path
-        prefix = existing_checkpoint(path)  # before the slower tracing of the network
+        prefix = existing_checkpoint(path, cls.train_script)  # before the slower tracing of the network
         return cls(cls.network(read_checkpoint(prefix, cls.network.variable_shapes())))
 
     @classmethod

@@ -12,6 +12,8 @@ from typing import Mapping
 import numpy as np
 import tensorflow as tf
 
+from lib.joints import NUM_JOINTS
+
 BN_EPSILON = 1.001e-5  # slim's nominal 1e-9, raised to this by TF1's fused batch-norm kernel
 BN_DECAY = 0.99  # published moving-average decay (training only)
 NON_TRAINABLE = ("moving_mean", "moving_variance")
@@ -37,7 +39,7 @@ class PoseNet(tf.Module):
     arrays (a checkpoint's contents, or an ImageNet backbone only); the variables it does not
     name get random initial values (``random_values``). ``weights``: TF1 name -> tf.Variable."""
 
-    num_joints = 15
+    num_joints = NUM_JOINTS
 
     def __init__(self, values: Mapping[str, np.ndarray] | None = None, seed: int = 0):
         super().__init__(name=type(self).__name__)

@@ -11,6 +11,7 @@ sys.path.insert(0, str(ROOT))
 
 from lib import sample_clip  # noqa: E402
 from lib.cli import run_main  # noqa: E402
+from lib.errors import LightTrackError  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -27,11 +28,11 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.frames < 2 or args.fps <= 0:
+        raise LightTrackError("--frames must be at least 2 and --fps positive")
     if args.out.exists() and not args.force:
         print(f"{args.out} exists (use --force to rebuild)")
         return 0
-    if args.frames < 2 or args.fps <= 0:
-        raise sample_clip.LightTrackError("--frames must be at least 2 and --fps positive")
     clip = sample_clip.SampleClip(num_frames=args.frames)
     truth = sample_clip.write_clip(args.out, clip, fps=args.fps)
     print(f"wrote {args.out} ({args.frames} frames at {args.fps:g} fps) and {truth}")

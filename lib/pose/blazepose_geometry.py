@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from lib.joints import JOINT_NAMES
+
 # BlazePose landmark indices (MediaPipe's order, left/right of the person)
 NOSE, LEFT_EYE, RIGHT_EYE, MOUTH_LEFT, MOUTH_RIGHT = 0, 2, 5, 9, 10
 LEFT_SHOULDER, RIGHT_SHOULDER = 11, 12
 # the 15 PoseTrack joints (lib/joints.py order) taken directly from a BlazePose landmark; -1 derived
 JOINT_SOURCES = (28, 26, 24, 23, 25, 27, 16, 14, 12, 11, 13, 15, -1, NOSE, -1)
-HEAD_BOTTOM, HEAD_TOP = 12, 14
+HEAD_BOTTOM, HEAD_TOP = JOINT_NAMES.index("head_bottom"), JOINT_NAMES.index("head_top")
+
+
+def sigmoid(values: np.ndarray) -> np.ndarray:
+    """Logistic function of logits (any shape), clipped to +-60 so float32 cannot overflow."""
+    return 1 / (1 + np.exp(-np.clip(values, -60, 60)))
 
 
 def roi_to_affine(roi, crop_size: int) -> np.ndarray:
@@ -89,8 +96,7 @@ def decode_detections(raw_boxes: np.ndarray, raw_scores: np.ndarray, anchors: np
     (scores (A,) in [0, 1], boxes (A, 4) as normalised centre x, centre y, w, h,
     keypoints (A, num_keypoints, 2) normalised x, y).
     """
-    logits = np.clip(raw_scores.reshape(-1).astype(np.float64), -100, 100)
-    scores = 1 / (1 + np.exp(-logits))
+    scores = sigmoid(raw_scores.reshape(-1).astype(np.float64))
     values = raw_boxes / input_size
     boxes = values[:, :4].copy()
     boxes[:, :2] += anchors

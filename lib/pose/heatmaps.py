@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 
 from lib.joints import FLIP_PAIRS
+from lib.pose.crop import INPUT_SIZE
 
 BLUR_CHUNK = 510  # OpenCV filters take at most 512 channels at once
 
@@ -50,7 +51,7 @@ def _blurred_peaks(heatmaps: np.ndarray, border: int, kernel: int) -> tuple[np.n
                  (first // width, first % width, second // width, second % width))
 
 
-def decode_heatmaps(heatmaps: np.ndarray, details: np.ndarray, *, input_size=(384, 288),
+def decode_heatmaps(heatmaps: np.ndarray, details: np.ndarray, *, input_size=INPUT_SIZE,
                     border: int = 10, kernel: int = 21, shift: float = 0.25,
                     decimals: int = 3) -> np.ndarray:
     """Keypoints from flip-averaged heat-maps, as published.

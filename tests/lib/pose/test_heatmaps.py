@@ -57,4 +57,9 @@ def test_flip_back_mirrors_and_swaps_pairs_on_asymmetric_input():
     one = np.zeros((1, 96, 72, 15))
     one[0, 5, 10, 0] = 1
     assert np.argwhere(flip_back(one)[0]).tolist() == [[5, 61, 5]]
-    np.testing.assert_array_equal(flip_average(one, one), (one + flip_back(one)) / 2)
+
+
+def test_flip_back_undoes_itself_so_flip_average_of_a_mirrored_copy_is_identity():
+    heatmaps = np.random.default_rng(2).random((2, 96, 72, 15))
+    np.testing.assert_array_equal(flip_back(flip_back(heatmaps)), heatmaps)
+    np.testing.assert_array_equal(flip_average(heatmaps, flip_back(heatmaps)), heatmaps)
