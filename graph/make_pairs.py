@@ -49,9 +49,8 @@ def main() -> None:
     graphs, labels = mine_pairs(
         [read_posetrack18(path) for path in files], negatives=args.negatives,
         gap_limit=args.gap_limit, hard_iou_thresh=args.hard_iou,
-        min_box_size=args.min_box_size, rng=rng,
-        **({"scale_range": tuple(args.jitter_scale), "max_shift": args.jitter_shift}
-           if args.jitter else {}))
+        min_box_size=args.min_box_size, rng=rng, scale_range=tuple(args.jitter_scale),
+        max_shift=args.jitter_shift)
     save_pairs(args.out, graphs, labels)
     print(f"{args.out}: {int(labels.sum())} positive and {int((labels == 0).sum())} "
           f"{args.negatives} negative pairs from {len(files)} videos")

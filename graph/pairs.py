@@ -18,10 +18,8 @@ import numpy as np
 from graph.skeleton import keypoints_to_graphs
 from lib import geometry
 from lib.errors import LightTrackError
-from lib.joints import JOINT_NAMES, POSETRACK18_KEYPOINTS
-
-# column of each of our 15 joints among the 17 PoseTrack'18 keypoint slots
-SLOT_OF_JOINT = np.array([POSETRACK18_KEYPOINTS.index(name) for name in JOINT_NAMES])
+from lib.formats.posetrack import NUM_SLOTS, keypoints_from_slots
+from lib.joints import JOINT_NAMES
 
 
 @dataclass
@@ -44,9 +42,9 @@ def read_posetrack18(path: str | Path, enlarge_scale: float = 0.2) -> VideoPoses
         rows = []
         for ann in annotations:
             slots = np.asarray(ann.get("keypoints") or [], dtype=np.float64)
-            if slots.size != 3 * len(POSETRACK18_KEYPOINTS) or "track_id" not in ann:
+            if slots.size != 3 * NUM_SLOTS or "track_id" not in ann:
                 continue
-            keypoints = slots.reshape(-1, 3)[SLOT_OF_JOINT]
+            keypoints = keypoints_from_slots(slots)
             box = ann.get("bbox") or \
                 geometry.boxes_from_keypoints(keypoints[None], enlarge_scale)[0]
             if (keypoints[:, 2] > 0).any() and box is not None and len(box) == 4:

@@ -60,12 +60,19 @@ def _field_types() -> dict[str, object]:
     return typing.get_type_hints(TrainConfig)
 
 
+def _unwrap_optional(kind):
+    """``X`` for a field type ``X | None``, else ``kind`` itself."""
+    if typing.get_origin(kind) in (types.UnionType, typing.Union):
+        return next(k for k in typing.get_args(kind) if k is not type(None))
+    return kind
+
+
 def _check(name: str, value, kind):
     """``value`` converted to the field type ``kind``, or LightTrackError."""
-    if typing.get_origin(kind) in (types.UnionType, typing.Union):  # "X | None"
-        if value is None:
-            return None
-        kind = next(k for k in typing.get_args(kind) if k is not type(None))
+    inner = _unwrap_optional(kind)
+    if value is None and inner is not kind:  # "X | None"
+        return None
+    kind = inner
     if typing.get_origin(kind) is tuple:
         if isinstance(value, (list, tuple)) and all(
                 isinstance(v, int) and not isinstance(v, bool) for v in value):
@@ -104,9 +111,7 @@ def add_override_args(parser: argparse.ArgumentParser) -> None:
     """One ``--<field>`` flag per config field; unset flags stay None (see ``load_config``)."""
     group = parser.add_argument_group("config overrides (default: the config file's value)")
     for field in dataclasses.fields(TrainConfig):
-        kind = _field_types()[field.name]
-        if typing.get_origin(kind) in (types.UnionType, typing.Union):
-            kind = next(k for k in typing.get_args(kind) if k is not type(None))
+        kind = _unwrap_optional(_field_types()[field.name])
         flag = f"--{field.name}"
         if kind is bool:
             group.add_argument(flag, action=argparse.BooleanOptionalAction, default=None)

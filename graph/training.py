@@ -150,7 +150,6 @@ def train(config: TrainConfig) -> dict[str, float]:
     epoch, iterations = 0, 0
     if config.resume:
         epoch, iterations = load_training_state(work_dir, model, optimizer, rng)
-        model.to(device)
     log.info("training on %d items per epoch (%s), testing on %d pairs", len(feeder), device,
              len(test_labels))
     start, metrics, train_loss = time.perf_counter(), {}, float("nan")

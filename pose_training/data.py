@@ -12,13 +12,13 @@ from typing import Sequence
 import numpy as np
 import tensorflow as tf
 
+from lib.joints import NUM_JOINTS
 from lib.pose.crop import INPUT_SIZE
 from lib.training.annotations import Sample
 from lib.training.examples import epoch_order, training_example
 from lib.training.targets import HEATMAP_SIZE
 
 NUM_AUG = 4  # published nr_aug: samples per person
-NUM_JOINTS = 15
 
 
 def training_dataset(samples: Sequence[Sample], *, persons_per_batch: int, kernels,

@@ -6,8 +6,6 @@ labelled but hidden, 2 visible, or an average for joints derived from COCO).
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,22 +85,17 @@ def load_coco(json_path, coco_root) -> list[Sample]:
     box is COCO's own ``bbox``. Images are looked up under ``coco_root`` as described in
     data/README.md. Raises LightTrackError naming the file when it is missing or malformed.
     """
-    from pycocotools.coco import COCO  # numpy-only, but slow to import
-
     json_path, root = Path(json_path), Path(coco_root)
     dataset = _read_json(json_path, "see data/README.md for the COCO keypoint files")
     split = json_path.stem.rsplit("_", 1)[-1]
     samples, dir_cache = [], {}
     try:
-        coco = COCO()
-        coco.dataset = dataset
-        with contextlib.redirect_stdout(io.StringIO()):
-            coco.createIndex()
-        for ann in coco.dataset["annotations"]:
+        images = {img["id"]: img for img in dataset["images"]}
+        for ann in dataset["annotations"]:
             keypoints = np.asarray(ann["keypoints"], np.float64).reshape(17, 3)
             if ann.get("iscrowd", 0) or ann["num_keypoints"] == 0 or not keypoints[:, 2].any():
                 continue
-            file_name = coco.imgs[ann["image_id"]]["file_name"]
+            file_name = images[ann["image_id"]]["file_name"]
             image_dir = _coco_image_dir(root, file_name, split, dir_cache)
             samples.append(Sample(str(image_dir / file_name),
                                   tuple(float(v) for v in ann["bbox"]),
@@ -144,6 +137,7 @@ def load_posetrack17(json_path, posetrack_root) -> list[Sample]:
                 joints = _posetrack_person(rect)
                 if joints is None or not joints[:, 2].any():
                     continue
+                # not boxes_from_keypoints: it drops score 3 (is_visible 2) and keeps valid < 0
                 points = joints[joints[:, 2] > 0, :2]
                 box = enlarge_box((*points.min(axis=0), *points.max(axis=0)),
                                   POSETRACK_BOX_ENLARGE)

@@ -1,4 +1,4 @@
-"""Training and validation examples from annotated persons (numpy + OpenCV).
+"""Training examples from annotated persons (numpy + OpenCV).
 
 One training example is a whole published augmentation group: the 4 augmented crops of one
 person with their heat-map targets and joint validities. ``epoch_order`` is the sample order:
@@ -12,7 +12,6 @@ import cv2
 import numpy as np
 
 from lib.errors import LightTrackError
-from lib.pose.crop import crop_person
 from lib.training.annotations import Sample
 from lib.training.augment import augment, training_crop
 from lib.training.targets import KERNELS, heatmap_targets
@@ -34,12 +33,6 @@ def training_example(sample: Sample, rng: np.random.Generator, kernels=KERNELS):
     images, joints = augment(crop, joints, rng)
     heatmaps = heatmap_targets(joints, kernels)
     return images.astype(np.float32), heatmaps, joints[..., 2].astype(np.float32)
-
-
-def validation_example(sample: Sample):
-    """The test-time crop of one person -> (image (384, 288, 3) float32, details (4,)
-    crop box in image pixels, as ``lib.pose.crop.crop_person``)."""
-    return crop_person(read_image(sample.image_path), sample.box_xywh)
 
 
 def epoch_order(num_samples: int, seed: int, start: int = 0) -> Iterator[tuple[int, int]]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-NECK, HEAD_TOP = 12, 14
-PCKH_THRESH = 0.5
+from lib.eval.matching import PCKH_THRESH
+from lib.training.annotations import HEAD_TOP, NECK
 
 
 def head_sizes(joints: np.ndarray) -> np.ndarray:

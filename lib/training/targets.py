@@ -4,7 +4,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-INPUT_SIZE = (384, 288)  # network input (H, W)
+from lib.pose.crop import INPUT_SIZE
 HEATMAP_SIZE = (96, 72)  # network output (H, W), stride 4
 # published kernel sizes gk15, gk11, gk9, gk7 (cv2.GaussianBlur, sigma 0 -> 3.8, 2.9, 2.3, 1.7)
 KERNELS = (23, 17, 13, 9)

@@ -5,7 +5,7 @@ import json
 
 import numpy as np
 
-from lib.joints import JOINT_NAMES, POSETRACK18_KEYPOINTS
+from lib.formats.posetrack import keypoints_to_slots
 
 # a standing person, x right / y down, in units of body height, origin at the hip centre
 STANDING = np.array([
@@ -31,9 +31,7 @@ def random_shape(rng: np.random.Generator, noise: float = 0.05) -> np.ndarray:
 def posetrack18_annotation(keypoints: np.ndarray, image_id: int, track_id: int,
                            bbox: list | None = None) -> dict:
     """One PoseTrack'18 annotation: 17 slots filled by joint name (ears empty)."""
-    slots = np.zeros((len(POSETRACK18_KEYPOINTS), 3))
-    for joint, name in enumerate(JOINT_NAMES):
-        slots[POSETRACK18_KEYPOINTS.index(name)] = keypoints[joint]
+    slots = keypoints_to_slots(keypoints)
     ann = {"image_id": image_id, "track_id": track_id, "keypoints": slots.ravel().tolist()}
     if bbox is not None:
         ann["bbox"] = list(bbox)

@@ -1,13 +1,10 @@
-"""Training config: published defaults, YAML loading, rejection of bad keys, overrides;
-and the matcher scores (accuracy, ROC AUC)."""
+"""Training config: published defaults, YAML loading, rejection of bad keys, overrides."""
 import argparse
-import itertools
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from graph.evaluation import match_accuracy, roc_auc
 from graph.train_config import TrainConfig, add_override_args, load_config
 from lib.errors import LightTrackError
 
@@ -58,16 +55,3 @@ def test_every_field_has_a_command_line_flag():
     assert (c.nesterov, c.resume, c.step) == (False, True, (1, 2))
     assert load_config(None, **vars(parser.parse_args([]))) == TrainConfig()
 
-
-def test_roc_auc_equals_pair_counting():
-    rng = np.random.default_rng(0)
-    distances = rng.integers(0, 5, size=40).astype(float)  # many ties
-    labels = rng.integers(0, 2, size=40)
-    pos, neg = distances[labels == 1], distances[labels == 0]
-    wins = [1.0 if p < n else 0.5 if p == n else 0.0 for p, n in itertools.product(pos, neg)]
-    assert roc_auc(distances, labels) == pytest.approx(np.mean(wins))
-    assert np.isnan(roc_auc([0.1, 0.2], [1, 1]))
-
-
-def test_accuracy_counts_strictly_below_threshold_as_match():
-    assert match_accuracy([0.1, 0.2, 0.5, 0.19], [1, 1, 0, 0], 0.2) == 0.5
