@@ -19,6 +19,7 @@ from detector import darknet_cfg, yolo_postprocess
 from detector.darknet_cfg import DarknetCfg
 from detector.darknet_weights import read_darknet_weights
 from lib.errors import LightTrackError
+from lib.interfaces import Detector
 from lib.weights import require_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,7 +158,7 @@ def load_network(cfg_path: str | Path, weights_path: str | Path) -> Darknet:
     return model.eval()
 
 
-class YOLOv3Detector:
+class YOLOv3Detector(Detector):
     """Person detector: YOLOv3 on a square letterbox of the frame, published settings.
 
     ``detect(image BGR (H, W, 3) uint8) -> (boxes_xyxy (N, 4), scores (N,))`` in frame pixels;
