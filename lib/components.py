@@ -24,8 +24,8 @@ TABLE: dict[str, dict[str, tuple[str, str]]] = {
         "msra152": ("network_MSRA152", "MSRA152Estimator"),
     },
     "matcher": {
-        "oks": ("lib.oks", "OKSMatcher"),
-        "sgcn": ("graph.matcher", "SGCNMatcher"),
+        "oks": ("matcher.oks", "OKSMatcher"),
+        "sgcn": ("matcher.sgcn", "SGCNMatcher"),
         "none": ("", ""),
     },
 }
