@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
-from pathlib import Path
 
 import cv2
 import numpy as np
 import skimage.data
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from lib import geometry  # noqa: E402
-from lib.cli import run_main  # noqa: E402
-from network_blazepose import BlazePoseEstimator  # noqa: E402
+from lib import geometry
+from lib.cli import run_main
+from network_blazepose import BlazePoseEstimator
 
 
 def scene() -> tuple[np.ndarray, np.ndarray]:

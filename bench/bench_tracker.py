@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.published_loop import published_loop  # noqa: E402
-from lib.interfaces import Detector, StatelessPoseEstimator  # noqa: E402
-from lib.runner import Frame, run  # noqa: E402
-from lib.tracker import LightTracker  # noqa: E402
+from bench.published_loop import published_loop
+from lib.interfaces import Detector, StatelessPoseEstimator
+from lib.runner import Frame, run
+from lib.tracker import LightTracker
 
 
 class Replay(Detector, StatelessPoseEstimator):
