@@ -18,7 +18,7 @@ import numpy as np
 
 from lib import geometry
 from lib.errors import LightTrackError
-from lib.formats.posetrack import annotations18, read_posetrack18
+from lib.formats.posetrack import annotations18, image_key, read_posetrack18
 from lib.interfaces import StatelessPoseEstimator
 from lib.joints import NUM_JOINTS
 from lib.runner import Frame
@@ -56,7 +56,7 @@ class OracleEstimator(StatelessPoseEstimator):
             raise LightTrackError(f"{path}: malformed PoseTrack'18 annotation ({err!r})") from err
         poses = {}
         for img in doc["images"]:
-            anns = [a for a in people[img["id"]] if (a.keypoints[:, 2] > 0).any()]
+            anns = [a for a in people[image_key(img["id"])] if (a.keypoints[:, 2] > 0).any()]
             keypoints = np.array([a.keypoints for a in anns]).reshape(-1, NUM_JOINTS, 3)
             boxes = np.array([a.box_xywh or _keypoint_box(a.keypoints) for a in anns]).reshape(-1, 4)
             poses[os.path.basename(img["file_name"])] = (keypoints, boxes)
