@@ -1,5 +1,8 @@
-"""The published SGCN training command, ``python graph/main.py processor_siamese_gcn -c ...``:
-a thin wrapper that runs ``python -m graph.cli`` with the same arguments and working folder."""
+"""The published SGCN training command line, kept as a thin wrapper over ``python -m graph.cli``.
+
+``python graph/main.py processor_siamese_gcn -c ...`` runs ``python -m graph.cli`` with the same
+arguments and working folder (the repository root is put on the child's module search path).
+"""
 import os
 import subprocess
 import sys

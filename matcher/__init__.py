@@ -1,1 +1,1 @@
-"""Pose matchers, side by side: distances between keyframe candidates and previous tracks (``oks``: numpy; ``sgcn``: PyTorch, model code in graph/)."""
+"""Pose matchers side by side: oks (numpy) and sgcn (PyTorch; its model code is in graph/)."""

@@ -1,1 +1,1 @@
-"""Batch tracking of PoseTrack'18-layout folders: detection files as frame sources, the oracle pose estimator, the published ablations (no framework)."""
+"""Batch tracking of PoseTrack-layout folders: frame sources, oracle, ablations (no framework)."""

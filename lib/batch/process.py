@@ -1,4 +1,4 @@
-"""Batch tracking of PoseTrack'18 videos from detection files, through the frame loop (no framework).
+"""Batch tracking of PoseTrack'18 videos from detection files, through the frame loop (numpy).
 
 Each detection (or GT-location) file ``<video>.json`` in OpenSVAI layout (SPEC §2.3) is a frame
 source (``video_frames``: each frame's image and its detections) for ``lib.runner.run``, and its

@@ -245,3 +245,31 @@ def test_empty_given_detections_can_end_tracks():
     results = [tracker.step(make_frame(t), detections=d) for t, d in enumerate(dets)]
     assert [ids(r) for r in results] == [[0], [0], [0], [], [1], [1]]
     assert [r.is_keyframe for r in results] == [True, False, True, False, True, False]
+
+
+def test_estimator_is_told_which_track_each_box_continues(walking_world):
+    """Per-video context is declared: track ids on tracked frames, ``assign`` after a
+    keyframe's association, ``reset`` at the start of a video."""
+    class Recording(ReplayEstimator):
+        def __init__(self, world):
+            super().__init__(world)
+            self.told, self.resets = [], 0
+
+        def estimate(self, image, boxes_xyxy, track_ids=None):
+            self.told.append(("estimate", list(track_ids)))
+            return super().estimate(image, boxes_xyxy)
+
+        def assign(self, track_ids):
+            self.told.append(("assign", list(track_ids)))
+
+        def reset(self):
+            self.resets += 1
+
+    estimator = Recording(walking_world)
+    tracker = LightTracker(ReplayDetector(walking_world), estimator, keyframe_interval=3)
+    run(tracker, range(4))
+    assert estimator.told == [("estimate", [None, None]), ("assign", [0, 1]),
+                              ("estimate", [0, 1]), ("estimate", [0, 1]),
+                              ("estimate", [None, None]), ("assign", [0, 1])]
+    tracker.reset()
+    assert estimator.resets == 2  # at construction and now
