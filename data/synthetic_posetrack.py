@@ -27,6 +27,7 @@ from lib.cli import run_main
 from lib.errors import LightTrackError
 from lib.formats.jsonfile import write_json
 from lib.formats.posetrack import annotation18, image_id, person_category
+from lib.geometry import boxes_xyxy_to_xywh
 from lib.joints import NUM_JOINTS
 
 MIN_LABELED_JOINTS = 4  # a person is annotated (and detectable) with at least this many joints
@@ -226,7 +227,7 @@ def _annotate(track_id: int, joints: np.ndarray, owner: np.ndarray, label: int) 
     x2, y2 = min(width - 1.0, x2 + margin), min(height - 1.0, y2 + margin)
     centre = (joints[12] + joints[14]) / 2
     head_box = (centre[0] - 0.4 * head, centre[1] - 0.5 * head, 0.8 * head, head)
-    return GTPerson(track_id, keypoints, (x1, y1, x2 - x1, y2 - y1), head_box)
+    return GTPerson(track_id, keypoints, tuple(boxes_xyxy_to_xywh([[x1, y1, x2, y2]])[0]), head_box)
 
 
 def make_video(seed: int, video_idx: int, num_frames: int,

@@ -100,5 +100,4 @@ class OracleEstimator(StatelessPoseEstimator):
 def _keypoint_box(keypoints: np.ndarray) -> tuple:
     """xywh bounds of the annotated joints (for GT without a person box)."""
     pts = keypoints[keypoints[:, 2] > 0, :2]
-    (x1, y1), (x2, y2) = pts.min(0), pts.max(0)
-    return (x1, y1, x2 - x1, y2 - y1)
+    return tuple(geometry.boxes_xyxy_to_xywh([[*pts.min(0), *pts.max(0)]])[0])

@@ -18,6 +18,7 @@ from shapely.geometry import Polygon
 from lib.errors import LightTrackError
 from lib.formats.jsonfile import load_json
 from lib.formats.posetrack import Annotation, annotations18, image_key
+from lib.geometry import xywh_to_xyxy
 from lib.joints import NUM_JOINTS
 
 log = logging.getLogger(__name__)
@@ -115,8 +116,7 @@ def _person_2018(annotation: Annotation) -> PosePerson:
                                                                             MISSING_SCORE)
     head_box = None
     if annotation.head_box_xywh is not None:
-        x, y, w, h = (float(v) for v in annotation.head_box_xywh)
-        head_box = (x, y, x + w, y + h)
+        head_box = xywh_to_xyxy([float(v) for v in annotation.head_box_xywh])
     return PosePerson(keypoints, present, np.where(present, scores, np.nan),
                       annotation.track_id, head_box)
 

@@ -15,6 +15,7 @@ import numpy as np
 from lib.errors import LightTrackError
 from lib.formats.jsonfile import load_json, write_json
 from lib.formats.opensvai import OpenSVAIFrame, read_opensvai
+from lib.geometry import xywh_to_xyxy
 from lib.joints import JOINT_NAMES, NUM_JOINTS, POSETRACK18_KEYPOINTS, SKELETON
 
 NUM_SLOTS = len(POSETRACK18_KEYPOINTS)
@@ -206,11 +207,12 @@ def to_posetrack17(frames: list[OpenSVAIFrame], gt_doc: dict, *, bbox_thresh: fl
     annolist = []
     for frame, gt_image in zip(frames, _gt_images(gt_doc, frames, source)):
         rects = []
-        for track_id, (x, y, w, h), score, kps, kept in _people(frame, bbox_thresh, drop_thresh, track):
+        for track_id, box_xywh, score, kps, kept in _people(frame, bbox_thresh, drop_thresh, track):
             points = [{"x": [float(kps[j, 0])], "y": [float(kps[j, 1])], "score": [float(kps[j, 2])],
                        "id": [j]} for j in np.flatnonzero(kept).tolist()]
-            rects.append({"x1": [float(x)], "y1": [float(y)], "x2": [float(x + w)],
-                          "y2": [float(y + h)], "track_id": [int(track_id)], "score": [float(score)],
+            x1, y1, x2, y2 = xywh_to_xyxy(box_xywh)
+            rects.append({"x1": [float(x1)], "y1": [float(y1)], "x2": [float(x2)],
+                          "y2": [float(y2)], "track_id": [int(track_id)], "score": [float(score)],
                           "annopoints": [{"point": points}]})
         annolist.append({"image": [{"name": gt_image["file_name"]}], "annorect": rects})
     return {"annolist": annolist}
