@@ -12,8 +12,8 @@ import os
 from lib import components
 from lib.cli import add_component_args, run_main
 from lib.batch.oracle import ORACLE
-from lib.batch.process import (INPUT_DIRS, PRESET, estimator_factory, posetrack_tracker,
-                               process_videos)
+from lib.batch.process import (DATA_ROOT, INPUT_DIRS, PRESET, RESULTS_DIR, estimator_factory,
+                               posetrack_tracker, process_videos)
 
 MSRA152_WEIGHTS = "weights/MSRA152/MSRA_snapshot_285.ckpt"
 
@@ -27,9 +27,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                         choices=["posetrack18_val"], help="dataset split (default: %(default)s)")
     parser.add_argument("-e", "--det_or_gt", default="det", choices=sorted(INPUT_DIRS),
                         help="det: detection boxes; gt: ground-truth locations (default: %(default)s)")
-    parser.add_argument("--data-root", default="data/Data_2018/posetrack_data",
+    parser.add_argument("--data-root", default=DATA_ROOT,
                         help="PoseTrack'18 folder (default: %(default)s)")
-    parser.add_argument("--output", default="data/Data_2018/posetrack_results/lighttrack/results_openSVAI",
+    parser.add_argument("--output", default=RESULTS_DIR,
                         help="output folder, created (default: %(default)s)")
     parser.add_argument("--keyframe-interval", type=int, default=PRESET["keyframe_interval"],
                         help="detections are used every N frames (default: %(default)s)")

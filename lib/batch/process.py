@@ -30,6 +30,9 @@ DET_SCORE_THRESH = 0.4  # published: detections below this score are not read
 INPUT_DIRS = {"det": "detections_openSVAI", "gt": "annotations_openSVAI"}  # under the data root
 #: the published PoseTrack scripts' tracker settings (SPEC §1.15), the scripts' CLI defaults
 PRESET = {"keyframe_interval": 2, "match_thresh": 1.0}
+#: the published PoseTrack'18 folders: data root, and the tracker's output (the converter's input)
+DATA_ROOT = "data/Data_2018/posetrack_data"
+RESULTS_DIR = "data/Data_2018/posetrack_results/lighttrack/results_openSVAI"
 
 FrameFilter = Callable[[Iterable[Frame]], Iterable[Frame]]
 
