@@ -51,9 +51,8 @@ def published_boxes(boxes_xyxy) -> np.ndarray:
     """(N, 4) xyxy -> (N, 4) xyxy with the published whole-pixel extent: x2 = x1 + int(x2) -
     int(x1), y2 likewise (the published loop kept ``xyxy_to_xywh`` boxes and estimated poses
     in them read back as xyxy)."""
-    boxes = as_boxes(boxes_xyxy).copy()
-    boxes[:, 2:] = boxes[:, :2] + (np.trunc(boxes[:, 2:]) - np.trunc(boxes[:, :2]))
-    return boxes
+    return as_boxes([(x1, y1, x1 + float(int(x2) - int(x1)), y1 + float(int(y2) - int(y1)))
+                     for x1, y1, x2, y2 in boxes_xyxy])
 
 
 def boxes_xywh_to_xyxy(boxes_xywh) -> np.ndarray:

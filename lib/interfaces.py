@@ -76,7 +76,7 @@ class Matcher(Protocol):
 class Track:
     """One tracked person as seen in one frame (the tracker's state, and its output).
 
-    ``box_xyxy`` (4,) float is the box the pose was estimated in: the enlarged detection at
+    ``box_xyxy`` (4 floats) is the box the pose was estimated in: the enlarged detection at
     keyframes, the box from the previous frame's keypoints on other frames (the estimator saw
     it with the published whole-pixel extent, ``geometry.published_boxes``). ``keypoints``
     (K, 3) x, y, score. ``first_frame`` / ``last_frame``: frame index where the track started
@@ -84,7 +84,7 @@ class Track:
     """
 
     track_id: int
-    box_xyxy: np.ndarray
+    box_xyxy: tuple[float, float, float, float]
     keypoints: np.ndarray
     first_frame: int = 0
     last_frame: int = 0

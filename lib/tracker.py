@@ -153,8 +153,8 @@ class LightTracker:
             self._next_id += 1
         else:
             track_id, first_frame = track.track_id, track.first_frame
-        return Track(track_id, np.asarray(box_xyxy, dtype=np.float64), keypoints,
-                     first_frame=first_frame, last_frame=self._frame_idx)
+        return Track(track_id, box_xyxy, keypoints, first_frame=first_frame,
+                     last_frame=self._frame_idx)
 
     def _remember(self, tracks: list[Track], keypoints: np.ndarray) -> None:
         """Keep this frame's tracks (and their stacked poses) for the next frame."""
