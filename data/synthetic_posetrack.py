@@ -11,27 +11,24 @@ Library use (the SGCN trainer makes pairs from it)::
     image, people = video.frame(t)          # BGR image and the annotated GTPerson list
     people = video.frame(t, render=False)[1] # same people without the colour image
 
-Command line: ``python data/synthetic_posetrack.py --out data/synthetic_posetrack --videos 5
+Command line: ``python -m data.synthetic_posetrack --out data/synthetic_posetrack --videos 5
 --frames 60 --seed 0`` writes the PoseTrack'18 layout (see ``write_dataset``).
 """
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
-if __package__ in (None, ""):  # run as a script: make the repository root importable
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from lib.cli import run_main  # noqa: E402
-from lib.errors import LightTrackError  # noqa: E402
-from lib.formats.jsonfile import write_json  # noqa: E402
-from lib.formats.posetrack import annotation18, image_id, person_category  # noqa: E402
-from lib.joints import NUM_JOINTS  # noqa: E402
+from lib.cli import run_main
+from lib.errors import LightTrackError
+from lib.formats.jsonfile import write_json
+from lib.formats.posetrack import annotation18, image_id, person_category
+from lib.geometry import boxes_xyxy_to_xywh
+from lib.joints import NUM_JOINTS
 
 MIN_LABELED_JOINTS = 4  # a person is annotated (and detectable) with at least this many joints
 SPLIT = "val"
@@ -230,7 +227,7 @@ def _annotate(track_id: int, joints: np.ndarray, owner: np.ndarray, label: int) 
     x2, y2 = min(width - 1.0, x2 + margin), min(height - 1.0, y2 + margin)
     centre = (joints[12] + joints[14]) / 2
     head_box = (centre[0] - 0.4 * head, centre[1] - 0.5 * head, 0.8 * head, head)
-    return GTPerson(track_id, keypoints, (x1, y1, x2 - x1, y2 - y1), head_box)
+    return GTPerson(track_id, keypoints, tuple(boxes_xyxy_to_xywh([[x1, y1, x2, y2]])[0]), head_box)
 
 
 def make_video(seed: int, video_idx: int, num_frames: int,

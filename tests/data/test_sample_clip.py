@@ -1,5 +1,5 @@
 """The demo clip builder: the video OpenCV reads back, and a truth file that fits the frames."""
-import importlib.util
+import importlib
 import json
 from pathlib import Path
 
@@ -9,7 +9,6 @@ import pytest
 
 from lib import sample_clip
 
-SCRIPT = Path(__file__).resolve().parents[2] / "data" / "demo" / "make_sample.py"
 
 
 @pytest.fixture(scope="module")
@@ -18,10 +17,7 @@ def clip():
 
 
 def load_script():
-    spec = importlib.util.spec_from_file_location("make_sample", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return importlib.import_module("data.demo.make_sample")
 
 
 def read_video(path):

@@ -7,12 +7,12 @@ import pytest
 import torch
 
 from graph.evaluation import match_accuracy, roc_auc
-from graph.matcher import SGCNMatcher
 from graph.pairs import load_pairs
 from graph.skeleton import keypoints_to_graphs
 from lib import components
 from lib.errors import LightTrackError
 from lib.tracker import LightTracker
+from matcher.sgcn import SGCNMatcher
 from tests.conftest import ReplayDetector, ReplayEstimator, World, make_frame
 from tests.graph.poses import ARMS_UP, STANDING, pose, random_shape
 
@@ -20,11 +20,11 @@ pytestmark = pytest.mark.slow
 
 # positives and hard negatives (IoU >= 0.2) of 5 synthetic videos that training never saw, each
 # pair's second pose zoomed 0.7-1.4x and shifted with its box; made with
-#   python data/synthetic_posetrack.py --out DIR --videos 5 --seed 3 --frames 60 \
+#   python -m data.synthetic_posetrack --out DIR --videos 5 --seed 3 --frames 60 \
 #       --width 1280 --height 720
-#   python graph/make_pairs.py --annotations DIR/annotations --out heldout_pairs.npz \
+#   python -m graph.make_pairs --annotations DIR/annotations --out heldout_pairs.npz \
 #       --negatives hard --jitter --seed 3
-HELDOUT = Path(__file__).parent / "data" / "heldout_pairs.npz"
+HELDOUT = Path(__file__).parents[1] / "graph" / "data" / "heldout_pairs.npz"
 
 
 @pytest.fixture(scope="module")

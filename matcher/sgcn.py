@@ -14,6 +14,7 @@ import torch
 from graph.model import SGCN, load_model
 from graph.skeleton import keypoints_to_graphs
 from lib.geometry import as_boxes
+from lib.interfaces import Matcher
 from lib.joints import NUM_JOINTS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,7 +22,7 @@ SHIPPED_WEIGHTS = ROOT / "weights" / "GCN" / "sgcn_synthetic.pt"
 PUBLISHED_WEIGHTS = ROOT / "weights" / "GCN" / "epoch210_model.pt"
 
 
-class SGCNMatcher:
+class SGCNMatcher(Matcher):
     """Pose distances from a siamese graph-convolutional network (eval mode, CPU).
 
     model: an SGCN; num_threads: torch threads used during ``distances`` (the previous
