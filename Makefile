@@ -63,3 +63,12 @@ sgcn-weights: $(STAMP)
 		--num_epoch $(SGCN_EPOCHS) --work_dir work_dir/sgcn_synthetic --device cpu --seed 0
 	mkdir -p weights/GCN
 	cp work_dir/sgcn_synthetic/epoch$(SGCN_EPOCHS)_model.pt weights/GCN/sgcn_synthetic.pt
+	$(MAKE) sgcn-npz
+
+# the .npz the matcher's numpy forward reads (no torch at run time), exported from a checkpoint:
+# `make sgcn-npz SGCN_PT=weights/GCN/epoch210_model.pt` writes weights/GCN/epoch210_model.npz
+SGCN_PT ?= weights/GCN/sgcn_synthetic.pt
+SGCN_NPZ ?= $(SGCN_PT:.pt=.npz)
+.PHONY: sgcn-npz
+sgcn-npz: $(STAMP)
+	$(PY) -m graph.export_numpy $(SGCN_PT) $(SGCN_NPZ)
