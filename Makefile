@@ -63,3 +63,10 @@ sgcn-weights: $(STAMP)
 		--num_epoch $(SGCN_EPOCHS) --work_dir work_dir/sgcn_synthetic --device cpu --seed 0
 	mkdir -p weights/GCN
 	cp work_dir/sgcn_synthetic/epoch$(SGCN_EPOCHS)_model.pt weights/GCN/sgcn_synthetic.pt
+
+# OpenCV's sample data (Debian opencv-doc, else the opencv-python sdist on PyPI), checked
+# against data/SHA256SUMS: the plaza video data/vtest/vtest.avi and the photos of people
+# that data/make_realpix.py pastes (data/README.md "Real video" and "Real-pixel set")
+.PHONY: vtest
+vtest: $(STAMP)
+	$(PY) data/fetch_opencv_data.py
