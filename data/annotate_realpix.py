@@ -27,7 +27,8 @@ from lib.joints import JOINT_NAMES, SKELETON  # noqa: E402
 MODELS = ("blazepose", "movenet-thunder")
 AGREE = 0.06       # largest distance between the models, as a fraction of the crop height
 MIN_SCORE = 0.3    # both models must score the joint at least this much
-OVERLAY_HEIGHT = 240  # overlay PNGs are drawn at this height
+MIN_AGREED = 6     # a source needs at least this many agreed joints
+OVERLAY_HEIGHT, OVERLAY_WIDTH = 200, 260  # overlay PNGs fit in this size (kept < 100 KB)
 COLOURS = {0: (255, 128, 0), 1: (0, 200, 255)}  # BGR of model 0 and model 1 points
 
 
@@ -42,9 +43,9 @@ def agreement(first: np.ndarray, second: np.ndarray, crop_height: float, *, agre
 
 def overlay(crop: np.ndarray, outputs: list, mean: np.ndarray, known: np.ndarray) -> np.ndarray:
     """The crop with each model's points (small dots, one colour each) and the reference skeleton
-    (white sticks, green joints) of the agreed joints, scaled to OVERLAY_HEIGHT."""
-    scale = OVERLAY_HEIGHT / crop.shape[0]
-    image = cv2.resize(crop, (round(crop.shape[1] * scale), OVERLAY_HEIGHT),
+    (white sticks, green joints) of the agreed joints, scaled to fit the overlay size."""
+    scale = min(OVERLAY_HEIGHT / crop.shape[0], OVERLAY_WIDTH / crop.shape[1])
+    image = cv2.resize(crop, (round(crop.shape[1] * scale), round(crop.shape[0] * scale)),
                        interpolation=cv2.INTER_CUBIC)
     point = lambda xy: (int(round(xy[0] * scale)), int(round(xy[1] * scale)))  # noqa: E731
     for a, b in SKELETON:
@@ -95,15 +96,18 @@ def main(argv=None) -> int:
                 "note": "keypoints are [x, y, known] in crop pixels: the mean of the two models; "
                         "known = 1 where both score the joint >= min_score and lie within "
                         "agree_fraction_of_crop_height of each other", "sources": {}}
+    too_few = []
     for name, source in rs.SOURCES.items():
         entry, image = annotate(source, estimators)
         document["sources"][name] = entry
         cv2.imwrite(str(args.overlays / f"{name}.png"), image, [cv2.IMWRITE_PNG_COMPRESSION, 9])
         known = int(sum(k for _, _, k in entry["keypoints"]))
-        if known < 4:
-            raise LightTrackError(f"{name}: the models agree on only {known} joints: pick "
-                                  "another crop")
         print(f"{name:14s} {known:2d}/15 joints agreed")
+        if known < MIN_AGREED:
+            too_few.append(name)
+    if too_few:
+        raise LightTrackError(f"the models agree on fewer than {MIN_AGREED} joints of "
+                              f"{', '.join(too_few)}: pick other crops (overlays in {args.overlays})")
     write_json(str(args.out), document)
     print(f"wrote {args.out} and {len(rs.SOURCES)} overlays in {args.overlays}")
     return 0

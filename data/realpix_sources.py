@@ -39,13 +39,9 @@ class Source:
 
 
 SOURCES = {source.name: source for source in (
-    Source("cameraman", "skimage:camera", (0, 40, 420, 512)),
-    Source("astronaut", "skimage:astronaut", (20, 0, 380, 512)),
-    Source("grace_hopper", "matplotlib:grace_hopper.jpg", (15, 20, 512, 600)),
     Source("messi", "opencv:messi5.jpg", (60, 55, 465, 342)),
     Source("basketball", "opencv:basketball1.png", (25, 70, 205, 480)),
     Source("walker_a", "vtest:0", (245, 212, 295, 312)),
-    Source("walker_b", "vtest:0", (638, 238, 690, 324)),
     Source("walker_c", "vtest:204", (632, 278, 695, 392)),
     Source("walker_d", "vtest:646", (336, 376, 397, 522)),
     Source("walker_e", "vtest:578", (206, 334, 268, 474)),
