@@ -65,7 +65,7 @@ LEUVEN, BUILDING = "opencv:leuvenA.jpg", "opencv:building.jpg"
 
 SCENES = (
     Scene("000001_realpix_crossing", "two people cross; the one behind waits and is fully hidden "
-          "for about 18 frames", LEUVEN, 150, (
+          "for 19 frames", LEUVEN, 150, (
               Actor("walker_e", 2, ((0, 600, 300, 150), (60, 330, 300, 150), (95, 330, 300, 150),
                                     (149, 130, 300, 150))),
               Actor("basketball", 1, ((0, 60, 350, 300), (149, 580, 350, 300))))),
@@ -87,8 +87,8 @@ SCENES = (
           "4 frames; another walks slowly behind", BUILDING, 150, (
               Actor("walker_h", 2, ((0, 500, 280, 120), (149, 280, 280, 120))),
               Actor("walker_f", 1, zigzag_keys(150, 335, 180, 150)))),
-    Scene("000005_realpix_hidden", "a small person walks behind a tall one, hidden for about "
-          "25 frames, and reappears", LEUVEN, 150, (
+    Scene("000005_realpix_hidden", "a small person walks behind a tall one, hidden for "
+          "29 frames, and reappears", LEUVEN, 150, (
               Actor("walker_i", 2, ((0, 560, 280, 150), (149, 230, 280, 150))),
               Actor("walker_c", 1, ((0, 150, 355, 330), (149, 380, 355, 330))))),
     Scene("000006_realpix_crowd", "six small people (about 100 px tall) cross each other",
