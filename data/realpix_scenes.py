@@ -78,11 +78,11 @@ SCENES = (
               Actor("walker_i", 4, ((100, 480, 250, 120), (199, 430, 470, 270))))),
     Scene("000003_realpix_pan_zoom", "the camera pans right and zooms in to 1.4 and out again "
           "while three people walk", LEUVEN, 200, (
-              Actor("messi", 1, ((0, 450, 620, 240), (199, 520, 620, 240))),
-              Actor("walker_a", 2, ((0, 250, 560, 200), (199, 1100, 560, 200))),
-              Actor("walker_d", 3, ((0, 1150, 580, 210), (199, 700, 580, 210)))),
-          world=(1280, 720), camera=((0, 330, 470, 1.0), (100, 700, 480, 1.4),
-                                     (199, 950, 470, 1.1))),
+              Actor("messi", 1, ((0, 450, 540, 200), (199, 520, 540, 200))),
+              Actor("walker_a", 2, ((0, 250, 600, 200), (199, 1100, 600, 200))),
+              Actor("walker_d", 3, ((0, 1150, 620, 210), (199, 700, 620, 210)))),
+          world=(1280, 720), camera=((0, 330, 460, 1.0), (100, 700, 470, 1.4),
+                                     (199, 950, 460, 1.1))),
     Scene("000004_realpix_zigzag", "one person runs sideways 30-60 px per frame, turning every "
           "4 frames; another walks slowly behind", BUILDING, 150, (
               Actor("walker_h", 2, ((0, 500, 280, 120), (149, 280, 280, 120))),
