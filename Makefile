@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP) weights data/demo/sample.mp4
 	$(PY) demo_video_mobile.py --video data/demo/sample.mp4
 
-test: $(STAMP) weights data/demo/sample.mp4
+test: $(STAMP) weights data/demo/sample.mp4 vtest
 	$(PY) -m pytest -q
 
 bench: $(STAMP) weights data/demo/sample.mp4
@@ -72,3 +72,19 @@ SGCN_NPZ ?= $(SGCN_PT:.pt=.npz)
 .PHONY: sgcn-npz
 sgcn-npz: $(STAMP)
 	$(PY) -m graph.export_numpy $(SGCN_PT) $(SGCN_NPZ)
+
+# OpenCV's sample data (Debian opencv-doc, else the opencv-python sdist on PyPI), checked
+# against data/SHA256SUMS: the plaza video data/vtest/vtest.avi and the photos of people
+# that data.make_realpix pastes (data/README.md "Real video" and "Real-pixel set")
+.PHONY: vtest realpix
+vtest: $(STAMP)
+	$(PY) -m data.fetch_opencv_data
+
+# the real-pixel PoseTrack'18 set data/realpix/ (9 clips, 640x360, 25 fps; data/README.md)
+REALPIX_INPUTS := data/make_realpix.py data/realpix_scenes.py data/realpix_sources.py \
+	data/realpix_reference.json data/synthetic_posetrack.py
+realpix: data/realpix/.built
+data/realpix/.built: $(REALPIX_INPUTS) | $(STAMP) vtest
+	rm -rf data/realpix
+	$(PY) -m data.make_realpix --out data/realpix
+	touch $@
