@@ -240,3 +240,21 @@ def test_empty_given_detections_can_end_tracks():
     results = [tracker.step(make_frame(t), detections=d) for t, d in enumerate(dets)]
     assert [ids(r) for r in results] == [[0], [0], [0], [], [1], [1]]
     assert [r.is_keyframe for r in results] == [True, False, True, False, True, False]
+
+
+def test_skipped_frames_count_in_the_keyframe_schedule(walking_world):
+    # a live source kept frames 0, 1, 2, 5, 9, ...: the keyframe falls on the first frame kept at
+    # or after each multiple of the interval (0, 7, 14, 21, 28), and frame_idx counts real frames
+    kept = [0, 1, 2, 5, 9, 10, 11, 19, 23, 30]
+    multiples = range(0, kept[-1] + 1, 7)
+    expected = sorted({min(t for t in kept if t >= m) for m in multiples})
+    detector = ReplayDetector(walking_world)
+    tracker = LightTracker(detector, ReplayEstimator(walking_world), keyframe_interval=7)
+    results = [tracker.step(make_frame(t), frames_skipped=t - previous - 1)
+               for previous, t in zip([-1] + kept, kept)]
+    assert detector.calls == expected == [0, 9, 19, 23, 30]
+    assert [r.frame_idx for r in results] == kept
+    assert [r.frame_idx for r in results if r.is_keyframe] == expected
+    assert all(ids(r) == [0, 1] for r in results)
+    with pytest.raises(ValueError, match="frames_skipped"):
+        tracker.step(make_frame(31), frames_skipped=-1)
