@@ -3,11 +3,12 @@ and keep the published timing statistics (no framework)."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Protocol, Sequence
 
 import numpy as np
 
+from lib.frame_log import FrameLog
 from lib.interfaces import FrameResult
 from lib.tracker import LightTracker
 
@@ -15,12 +16,15 @@ from lib.tracker import LightTracker
 @dataclass
 class Frame:
     """One input frame: its index in the video, BGR image, and the folder and file name it is
-    known by in the outputs."""
+    known by in the outputs; a live source also gives the ``time.perf_counter()`` at which it
+    captured the frame and how many frames it dropped just before it."""
 
     index: int
     image: np.ndarray
     folder: str = ""
     name: str = ""
+    captured_at: float | None = None
+    frames_skipped: int = 0
 
 
 class Sink(Protocol):
@@ -31,13 +35,15 @@ class Sink(Protocol):
 
 @dataclass
 class Statistics:
-    """The published totals (seconds and counts) and their four frame rates."""
+    """The published totals (seconds and counts) and their four frame rates; ``per_frame``
+    holds every frame's stage times, keyframe flag, track ids, latency and drops."""
 
     time_all: float = 0.0
     time_det: float = 0.0
     time_pose: float = 0.0
     num_frames: int = 0
     num_persons: int = 0
+    per_frame: FrameLog = field(default_factory=FrameLog)
 
     def add(self, result: FrameResult, seconds: float) -> None:
         self.time_all += seconds
@@ -72,22 +78,30 @@ class Statistics:
 
 
 def run(tracker: LightTracker, frames: Iterable[Frame], sinks: Sequence[Sink] = (),
-        progress=None) -> Statistics:
+        progress=None, stats: Statistics | None = None) -> Statistics:
     """Track every frame of ``frames`` from a fresh tracker state.
 
     Each result goes to every sink as soon as it exists, so memory does not grow with the
-    video's length. Sinks are closed even when the loop stops on an error or Ctrl-C.
-    ``progress``: an optional tqdm-like object (``update(1)``). Sink time is not counted.
+    video's length (beyond a few numbers per frame in ``stats.per_frame``). Sinks are closed even when the loop stops on an error or Ctrl-C.
+    ``progress``: an optional tqdm-like object (``update(1)``). Sink time is not counted in the
+    published totals, only in ``stats.per_frame``. ``stats``: the object to fill (so a caller
+    keeps what was counted when the loop stops on an exception); a new one by default.
     """
-    stats = Statistics()
+    stats = Statistics() if stats is None else stats
     tracker.reset()
     try:
         start = time.perf_counter()
         for frame in frames:
-            result = tracker.step(frame.image)
-            stats.add(result, time.perf_counter() - start)
+            got = time.perf_counter()
+            result = tracker.step(frame.image, frames_skipped=frame.frames_skipped)
+            stepped = time.perf_counter()
+            stats.add(result, stepped - start)
             for sink in sinks:
                 sink.write(frame, result)
+            done = time.perf_counter()
+            captured = start if frame.captured_at is None else frame.captured_at
+            stats.per_frame.add(result, read=got - start, step=stepped - got, output=done - stepped,
+                                latency=done - captured, frames_skipped=frame.frames_skipped)
             if progress is not None:
                 progress.update(1)
             start = time.perf_counter()
