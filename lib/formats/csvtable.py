@@ -1,0 +1,42 @@
+"""CSV export of a run: one row per tracked person per frame (frame, track id, box xyxy, the 15
+joints' x, y, score), for spreadsheets and pandas (no framework)."""
+from __future__ import annotations
+
+import csv
+
+from lib.errors import LightTrackError
+from lib.geometry import xywh_to_xyxy
+from lib.joints import JOINT_NAMES
+
+COLUMNS = ("frame", "track_id", "x1", "y1", "x2", "y2") + tuple(
+    f"{joint}_{field}" for joint in JOINT_NAMES for field in ("x", "y", "score"))
+DECIMALS = 3  # as the OpenSVAI keypoints
+
+
+def person_row(frame_idx: int, person) -> list:
+    """The CSV row of one tracked ``Person`` (it has a track id, box and keypoints)."""
+    box_xyxy = xywh_to_xyxy(person.box_xywh)
+    values = [round(float(v), DECIMALS) for v in list(box_xyxy) + list(person.keypoints.reshape(-1))]
+    return [int(frame_idx), int(person.track_id)] + values
+
+
+class CSVWriter:
+    """Runner sink: writes the header, then each frame's tracked persons as soon as the frame is
+    done (flushed, so an interrupted run keeps every finished frame). Persons without a track
+    id (invalid detection boxes, no pose) have no row."""
+
+    def __init__(self, path: str):
+        self.path = path
+        try:
+            self._file = open(path, "w", newline="")
+        except OSError as err:
+            raise LightTrackError(f"cannot write {path}: {err.strerror}") from err
+        self._writer = csv.writer(self._file)
+        self._writer.writerow(COLUMNS)
+
+    def write(self, frame, result) -> None:
+        self._writer.writerows(person_row(frame.index, p) for p in result.tracked)
+        self._file.flush()
+
+    def close(self) -> None:
+        self._file.close()
