@@ -54,7 +54,7 @@ def timing_figure(log: FrameLog, title: str = "") -> Figure:
     ax.set_xlabel("frame")
     ax.set_ylabel("ms per frame")
     ax.set_title(title or "time per stage per frame")
-    ax.legend(loc="upper right", fontsize="small", ncol=3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     figure.tight_layout()
     return figure
 
@@ -86,8 +86,8 @@ def tracks_figure(log: FrameLog, title: str = "") -> Figure:
     ax = figure.add_subplot()
     for row, track_id in enumerate(ids):
         blue, green, red = TRACK_COLORS[track_id % len(TRACK_COLORS)]
-        ax.broken_barh(segments[track_id], (row - 0.4, 0.8), color=(red / 255, green / 255,
-                                                                     blue / 255))
+        ax.broken_barh(segments[track_id], (row - 0.4, 0.8), edgecolor="0.4", linewidth=0.5,
+                       facecolor=(red / 255, green / 255, blue / 255))  # edged: azure is pale
     ax.set_yticks(range(len(ids)), [str(i) for i in ids], fontsize="small" if len(ids) < 30
                   else "xx-small")
     ax.set_ylim(len(ids) - 0.5, -0.5)
