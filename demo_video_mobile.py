@@ -1,4 +1,5 @@
-"""Track every person of a video: OpenSVAI JSON, rendered video and timing statistics.
+"""Track every person of a video: OpenSVAI JSON, rendered video, timing statistics and charts,
+shown live in a window when a display is available (q or Esc stops).
 
 Example: python demo_video_mobile.py --video data/demo/sample.mp4
 """
