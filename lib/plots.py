@@ -90,7 +90,10 @@ def tracks_figure(log: FrameLog, title: str = "") -> Figure:
                        facecolor=(red / 255, green / 255, blue / 255))  # edged: azure is pale
     ax.set_yticks(range(len(ids)), [str(i) for i in ids], fontsize="small" if len(ids) < 30
                   else "xx-small")
-    ax.set_ylim(len(ids) - 0.5, -0.5)
+    if ids:
+        ax.set_ylim(len(ids) - 0.5, -0.5)
+    else:
+        ax.text(0.5, 0.5, "nobody was tracked", transform=ax.transAxes, ha="center")
     if log.frame_idx:
         ax.set_xlim(log.frame_idx[0] - 0.5, log.frame_idx[-1] + 0.5)
     ax.set_xlabel("frame")

@@ -66,3 +66,11 @@ def test_segments_span_dropped_frames_and_split_on_absence():
     for t, ids in [(0, [1]), (4, [1]), (5, []), (9, [1, 2])]:
         log.add(result(t, ids), read=0, step=0, output=0, latency=0)
     assert track_segments(log) == {1: [(0, 5), (9, 1)], 2: [(9, 1)]}
+
+
+def test_a_run_without_people_still_gets_both_charts(tmp_path):
+    log = FrameLog()
+    for t in range(5):
+        log.add(result(t, []), read=0, step=0.001, output=0, latency=0)
+    paths = write_charts(log, str(tmp_path), "empty")
+    assert all(cv2.imread(path).shape == (400, 1000, 3) for path in paths.values())
