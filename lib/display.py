@@ -80,7 +80,8 @@ class DisplaySink:
         self._stop = True
 
     def overlay_lines(self, frame, now: float) -> list[str]:
-        """The overlay's text for ``frame`` shown at ``now`` (``time.perf_counter()``)."""
+        """The overlay's text for ``frame`` shown at ``now`` (``time.perf_counter()``); counts
+        the frame in the display rate and its skipped frames in the dropped total."""
         self._shown.append(now)
         self._dropped += frame.frames_skipped
         span = self._shown[-1] - self._shown[0]
@@ -94,10 +95,10 @@ class DisplaySink:
     def write(self, frame, result) -> None:
         image = self.render(frame, result).copy()
         draw_overlay(image, self.overlay_lines(frame, time.perf_counter()))
-        self._photo = tkinter.PhotoImage(master=self._root, data=to_ppm(image), format="PPM")
-        self._label.configure(image=self._photo)
         try:
-            self._root.update()
+            self._photo = tkinter.PhotoImage(master=self._root, data=to_ppm(image), format="PPM")
+            self._label.configure(image=self._photo)
+            self._root.update()  # shows the frame and handles the keys pressed meanwhile
         except tkinter.TclError:  # the window is gone
             self._stop = True
         if self._stop:
