@@ -96,12 +96,15 @@ def run(tracker: LightTracker, frames: Iterable[Frame], sinks: Sequence[Sink] = 
             result = tracker.step(frame.image, frames_skipped=frame.frames_skipped)
             stepped = time.perf_counter()
             stats.add(result, stepped - start)
-            for sink in sinks:
-                sink.write(frame, result)
-            done = time.perf_counter()
-            captured = start if frame.captured_at is None else frame.captured_at
-            stats.per_frame.add(result, read=got - start, step=stepped - got, output=done - stepped,
-                                latency=done - captured, frames_skipped=frame.frames_skipped)
+            try:
+                for sink in sinks:
+                    sink.write(frame, result)
+            finally:  # a frame counted in the totals has its record, even if a sink stopped the run
+                done = time.perf_counter()
+                captured = start if frame.captured_at is None else frame.captured_at
+                stats.per_frame.add(result, read=got - start, step=stepped - got,
+                                    output=done - stepped, latency=done - captured,
+                                    frames_skipped=frame.frames_skipped)
             if progress is not None:
                 progress.update(1)
             start = time.perf_counter()

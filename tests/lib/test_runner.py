@@ -84,3 +84,18 @@ def test_stats_given_by_the_caller_keep_the_frames_before_an_interrupt(walking_w
     with pytest.raises(KeyboardInterrupt):
         run(tracker, frames(), stats=stats)
     assert stats.num_frames == 2 and stats.per_frame.frame_idx == [0, 1]
+
+
+def test_a_sink_that_stops_the_run_leaves_the_frame_counted_and_logged(walking_world):
+    class StopAtSecond(ListSink):
+        def write(self, frame, result):
+            super().write(frame, result)
+            if frame.index == 2:
+                raise KeyboardInterrupt
+    stats, sink = Statistics(), StopAtSecond()
+    frames = [Frame(t, make_frame(t), frames_skipped=int(t > 0)) for t in (0, 2, 4)]
+    tracker = LightTracker(ReplayDetector(walking_world), ReplayEstimator(walking_world))
+    with pytest.raises(KeyboardInterrupt):
+        run(tracker, frames, [sink], stats=stats)
+    assert sink.closed and stats.num_frames == len(stats.per_frame) == 2
+    assert stats.per_frame.num_dropped == 1
