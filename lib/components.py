@@ -17,6 +17,7 @@ TABLE: dict[str, dict[str, tuple[str, str]]] = {
         "yolov3": ("detector.yolov3", "YOLOv3Detector"),
         "yolov3-tiny": ("detector.yolov3", "YOLOv3TinyDetector"),
         "nanodet": ("detector.nanodet", "NanoDetDetector"),
+        "nanodet-tiled": ("detector.nanodet", "NanoDetTiledDetector"),
     },
     "pose": {
         "blazepose": ("network_blazepose", "BlazePoseEstimator"),
