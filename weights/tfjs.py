@@ -105,8 +105,7 @@ def split_fused(node: tf.compat.v1.NodeDef) -> list[tf.compat.v1.NodeDef]:
                 t_attr["alpha"] = tf.compat.v1.AttrValue(f=node.attr["leakyrelu_alpha"].f)
             steps.append((op, [None], t_attr))
         else:
-            raise LightTrackError(f"node {node.name}: fused op {op} is not supported by the "
-                                  "tfjs converter (weights/tfjs.py)")
+            raise ValueError(f"node {node.name}: fused op {op} is not supported")
     nodes, previous = [], None
     for number, (op, inputs, step_attrs) in enumerate(steps):
         name = node.name if number == len(steps) - 1 else f"{node.name}/split_{number}_{op}"
@@ -129,14 +128,22 @@ def load_graph(model_path: str | Path) -> TfjsGraph:
     values = read_weights(model, model_path.parent)
     graph_def = tf.compat.v1.GraphDef()
     for entry in topology["node"]:
-        node = json_format.ParseDict(entry, tf.compat.v1.NodeDef())
+        try:
+            node = json_format.ParseDict(entry, tf.compat.v1.NodeDef())
+        except json_format.ParseError as err:
+            raise _bad(model_path, f"not a tfjs graph node ({err})") from None
         if node.op == "Const":
             if node.name not in values:
                 raise _bad(model_path, f"constant {node.name} has no weights")
             dtype = tf.dtypes.as_dtype(node.attr["dtype"].type)
             array = values[node.name].astype(dtype.as_numpy_dtype)
             node.attr["value"].tensor.CopyFrom(tf.make_tensor_proto(array, dtype=dtype))
-        graph_def.node.extend(split_fused(node) if node.op in FUSED_CONV else [node])
+        try:
+            graph_def.node.extend(split_fused(node) if node.op in FUSED_CONV else [node])
+        except ValueError as err:
+            raise LightTrackError(f"{model_path}: cannot rebuild the graph ({err}): the tfjs "
+                                  "converter (weights/tfjs.py) needs that op; make weights "
+                                  "cannot convert this model") from None
     def tensor(name: str) -> str:
         return name if ":" in name else name + ":0"
 
@@ -158,14 +165,14 @@ def convert(model_path: str | Path, tflite_path: str | Path) -> None:
     """Convert the tfjs graph model ``model_path`` to a float32 ``.tflite`` (written through a
     temporary file); LightTrackError naming the model when TensorFlow cannot convert it."""
     model_path, tflite_path = Path(model_path), Path(tflite_path)
-    graph = load_graph(model_path)
+    graph = load_graph(model_path)  # a missing or damaged file raises with its own fix
     try:
         converter = tf.lite.TFLiteConverter.from_concrete_functions([graph_function(graph)])
         flatbuffer = converter.convert()
     except Exception as err:  # the converter raises many types; all mean "this model failed"
         message = " ".join(str(err).split())[:200]
-        raise LightTrackError(f"{model_path}: TFLite conversion failed ({message}): delete "
-                              f"{model_path.parent} and {FIX}") from None
+        raise LightTrackError(f"{model_path}: TFLite conversion failed ({message}): check that "
+                              f"TensorFlow is the pinned version (make venv), then {FIX}") from None
     partial = tflite_path.with_name(tflite_path.name + ".partial")
     partial.write_bytes(flatbuffer)
     partial.replace(tflite_path)
