@@ -32,8 +32,8 @@ def square_rois(boxes_xyxy: np.ndarray, crop_scale: float) -> np.ndarray:
 class MoveNetEstimator:
     """MoveNet single-pose: 15 PoseTrack joints per box; scores are MoveNet's keypoint scores.
 
-    model: "lightning" or "thunder" (the file ``weights/human-models/movenet-<model>.tflite``
-    unless ``weights_path`` names another). crop_scale: crop side over the box's longer side.
+    weights_path: the .tflite file (default ``weights/human-models/movenet-<model>.tflite``).
+    model: "lightning" or "thunder" (default: the class's ``model``). crop_scale: crop side over the box's longer side.
     num_threads: interpreter threads. joint_score_thresh: joints scoring below it get score 0
     (MoveNet places every joint, unseen ones too, with low scores), as do joints outside the
     frame, which are clamped into it: the tracker's next box covers only the visible body.
@@ -48,9 +48,12 @@ class MoveNetEstimator:
     #: other boxes; at 0.5, 9-11 % and 11-13 % (README "MoveNet").
     lost_score_thresh = 0.4
 
-    def __init__(self, model: str = "thunder", weights_path: str | Path | None = None, *,
+    model = "thunder"
+
+    def __init__(self, weights_path: str | Path | None = None, *, model: str | None = None,
                  crop_scale: float = 1.25, joint_score_thresh: float = 0.3,
                  num_threads: int = 2):
+        model = model or self.model
         path = Path(weights_path) if weights_path else weights.tflite_path(f"movenet-{model}")
         self.interpreter = load_interpreter(path, num_threads)
         detail = self.interpreter.get_input_details()[0]
@@ -60,7 +63,7 @@ class MoveNetEstimator:
 
     @classmethod
     def from_options(cls, weights_path: str | None = None, **kwargs) -> "MoveNetEstimator":
-        return cls(cls.model, weights_path, **kwargs)
+        return cls(weights_path, **kwargs)
 
     def reset(self) -> None:
         """Nothing to forget: every box is estimated on its own."""

@@ -81,10 +81,17 @@ def test_tracker_follows_moving_portraits_without_losing_them(estimator):
     assert extra_keyframes <= 1
 
 
+def test_each_class_loads_its_own_model():
+    from network_movenet import MoveNetLightningEstimator, MoveNetThunderEstimator
+    assert MoveNetLightningEstimator().input_size == 192
+    assert MoveNetThunderEstimator(joint_score_thresh=0.0).input_size == 256
+    assert MoveNetEstimator(model="lightning").input_size == 192
+
+
 def test_missing_and_truncated_weights_name_the_file_and_the_fix(tmp_path):
     path = tmp_path / "movenet-thunder.tflite"
     with pytest.raises(LightTrackError, match=f"{path} not found: run make weights"):
-        MoveNetEstimator("thunder", path)
+        MoveNetEstimator(path)
     path.write_bytes(b"TFL3" + b"\0" * 100)
     with pytest.raises(LightTrackError, match=f"{path} is not a valid TFLite model.*make weights"):
-        MoveNetEstimator("thunder", path)
+        MoveNetEstimator(path)
