@@ -1,4 +1,5 @@
-"""The NanoDet + MoveNet pipeline runs the video demo on 5 frames without TensorFlow or torch."""
+"""The NanoDet + MoveNet demo: 5 frames without TensorFlow or torch; a truncated model file ends
+it with one line."""
 import json
 import subprocess
 import sys
@@ -25,3 +26,17 @@ def test_demo_runs_without_tensorflow_or_torch(tmp_path, pose):
     # both people of the clip are tracked on every frame, with the same two ids
     ids = [sorted(c["track_id"] for c in f["candidates"] if c.get("track_id") is not None) for f in frames]
     assert all(i == ids[0] for i in ids) and len(ids[0]) == 2
+
+
+def test_truncated_model_ends_the_demo_with_one_line(tmp_path):
+    """A truncated .tflite stops the demo with one line naming the file and make weights."""
+    source = ROOT / "weights" / "human-models" / "nanodet.tflite"
+    truncated = tmp_path / "nanodet.tflite"
+    truncated.write_bytes(source.read_bytes()[:100000] if source.is_file() else b"TFL3")
+    done = subprocess.run([sys.executable, "demo_video_mobile.py", "--max-frames", "1",
+                           "--no-visualize", "--output", str(tmp_path), "--detector", "nanodet",
+                           "--detector-weights", str(truncated), "--pose", "movenet-lightning",
+                           "--matcher", "oks"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1
+    assert str(truncated) in done.stderr and "make weights" in done.stderr
