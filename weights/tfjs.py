@@ -44,6 +44,11 @@ class TfjsGraph:
     outputs: list[str]
 
 
+def _tensor_name(name: str) -> str:
+    """A signature name as a tensor name: "images" -> "images:0"."""
+    return name if ":" in name else name + ":0"
+
+
 def _bad(path: Path, what: str) -> LightTrackError:
     return LightTrackError(f"{path}: {what}: delete it and {FIX}")
 
@@ -144,11 +149,8 @@ def load_graph(model_path: str | Path) -> TfjsGraph:
             raise LightTrackError(f"{model_path}: cannot rebuild the graph ({err}): the tfjs "
                                   "converter (weights/tfjs.py) needs that op; make weights "
                                   "cannot convert this model") from None
-    def tensor(name: str) -> str:
-        return name if ":" in name else name + ":0"
-
-    return TfjsGraph(graph_def, [tensor(n) for n in signature["inputs"]],
-                     sorted(tensor(n) for n in signature["outputs"]))
+    return TfjsGraph(graph_def, [_tensor_name(n) for n in signature["inputs"]],
+                     sorted(_tensor_name(n) for n in signature["outputs"]))
 
 
 def graph_function(graph: TfjsGraph):
