@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml
 	# torch first, pinned, so no CUDA build is ever pulled in (and never torchvision)
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet $$($(PY) -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print(' '.join(p['dependencies'] + p['optional-dependencies']['test']))")
+	# the evaluation references (trackeval, trackers) without their opencv-python (see pyproject)
+	$(PY) -m pip install --quiet --no-deps $$($(PY) -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['eval']))")
 	touch $(STAMP)
 
 demo: $(STAMP) weights data/demo/sample.mp4
