@@ -10,8 +10,8 @@ of its previous pose) makes the first computed answer the one kept.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib
-import os
 import pickle
 from pathlib import Path
 
@@ -24,11 +24,11 @@ BOX_DIGITS = 2  # boxes are keys rounded to 1/100 pixel
 
 
 class ClipCache:
-    """The cached outputs of the models of one clip, stamped with the clip's size and mtime."""
+    """The cached outputs of the models of one clip, stamped with the sha256 of the clip's
+    source file (its video or annotation file): a rebuilt clip invalidates its cache."""
 
     def __init__(self, clip_name: str, source_path: str, cache_dir: Path = CACHE_DIR):
-        stat = os.stat(source_path)
-        self.stamp = (stat.st_size, int(stat.st_mtime))
+        self.stamp = hashlib.sha256(Path(source_path).read_bytes()).hexdigest()
         self.dir = Path(cache_dir) / clip_name
         self.frame_idx = 0
         self._tables: dict[str, dict] = {}

@@ -7,15 +7,10 @@ import trackeval
 from lib.eval.hota import evaluate_hota
 from lib.eval.loading import load_sequences
 from lib.eval.posetrack import evaluate
-from tests.lib.eval.posetrack_files import HEAD, as_predictions, person, skeleton, write_pair
+from tests.lib.eval.posetrack_files import (HEAD, as_predictions, crossing, person, skeleton,
+                                            write_pair)
 
 HEAD_SIZE = 0.6 * np.hypot(HEAD[2] - HEAD[0], HEAD[3] - HEAD[1])  # the GT head size, 30 px
-
-
-def crossing(num_frames=20, step=10.0):
-    """People 1 and 2 walk towards each other and cross at frame 10; person 3 stands apart."""
-    return [[person(1, skeleton(40 + t * step, 20)), person(2, skeleton(240 - t * step, 20)),
-             person(3, skeleton(420, 30))] for t in range(num_frames)]
 
 
 def swap_after(frames, start, ids=(1, 2)):
