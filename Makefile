@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP) weights data/demo/sample.mp4
 	$(PY) demo_video_mobile.py --video data/demo/sample.mp4
 
-test: $(STAMP) weights data/demo/sample.mp4
+test: $(STAMP) weights data/demo/sample.mp4 vtest
 	$(PY) -m pytest -q
 
 bench: $(STAMP) weights data/demo/sample.mp4
@@ -71,3 +71,19 @@ sgcn-weights: $(STAMP)
 		--num_epoch $(SGCN_EPOCHS) --work_dir work_dir/sgcn_synthetic --device cpu --seed 0
 	mkdir -p weights/GCN
 	cp work_dir/sgcn_synthetic/epoch$(SGCN_EPOCHS)_model.pt weights/GCN/sgcn_synthetic.pt
+
+# OpenCV's sample data (Debian opencv-doc, else the opencv-python sdist on PyPI), checked
+# against data/SHA256SUMS: the plaza video data/vtest/vtest.avi and the photos of people
+# that data/make_realpix.py pastes (data/README.md "Real video" and "Real-pixel set")
+.PHONY: vtest realpix
+vtest: $(STAMP)
+	$(PY) data/fetch_opencv_data.py
+
+# the real-pixel PoseTrack'18 set data/realpix/ (9 clips, 640x360, 25 fps; data/README.md)
+REALPIX_INPUTS := data/make_realpix.py data/realpix_scenes.py data/realpix_sources.py \
+	data/realpix_reference.json data/synthetic_posetrack.py
+realpix: data/realpix/.built
+data/realpix/.built: $(REALPIX_INPUTS) | $(STAMP) vtest
+	rm -rf data/realpix
+	$(PY) data/make_realpix.py --out data/realpix
+	touch $@
