@@ -66,11 +66,14 @@ def time_row(row, video: Path, num_frames: int) -> dict:
     """frames/s of ``row`` (models loaded beforehand, not timed) and this process's peak memory."""
     import resource
 
+    import cv2
+
     from lib.video import open_capture, read_frames
-    tracker = build_tracker(row, None, {})
+    capture = open_capture(str(video))
+    tracker = build_tracker(row, None, {}, capture.get(cv2.CAP_PROP_FPS) or 25.0)
     tracker.reset()
     seconds, count = 0.0, 0
-    for frame in read_frames(open_capture(str(video)), video.stem, max_frames=num_frames):
+    for frame in read_frames(capture, video.stem, max_frames=num_frames):
         start = time.perf_counter()
         tracker.step(frame.image)
         seconds += time.perf_counter() - start

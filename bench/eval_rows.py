@@ -56,9 +56,10 @@ def _matcher(name: str, built: dict):
     return built[name]
 
 
-def build_tracker(row: Row, cache: ClipCache | None, matchers: dict):
+def build_tracker(row: Row, cache: ClipCache | None, matchers: dict, frame_rate: float = 25.0):
     """A fresh tracker for ``row``; models behind ``cache`` (None: the real components, loaded
-    now). ``matchers``: name -> built matcher, shared between rows."""
+    now). ``matchers``: name -> built matcher, shared between rows; ``frame_rate`` of the clip
+    (the box trackers' motion model and track buffer use it)."""
     if cache is None:
         detector = components.build("detector", row.detector)
         estimator = components.build("pose", row.pose)
@@ -66,6 +67,6 @@ def build_tracker(row: Row, cache: ClipCache | None, matchers: dict):
         detector, estimator = CachedDetector(row.detector, cache), CachedEstimator(row.pose, cache)
     if row.box_tracker is not None:
         from bench.reference_trackers import BoxTrackerPoses  # imports trackers/supervision
-        return BoxTrackerPoses(row.box_tracker, detector, estimator)
+        return BoxTrackerPoses(row.box_tracker, detector, estimator, frame_rate=frame_rate)
     return LightTracker(detector, estimator, _matcher(row.matcher, matchers),
                         keyframe_interval=row.keyframe_interval, match_thresh=MATCH_THRESH)

@@ -25,13 +25,15 @@ from lib.video import open_capture, read_frames
 log = logging.getLogger(__name__)
 
 REALPIX_METRICS = ("mAP", "MOTA", "HOTA", "IDF1", "IDSW", "recall", "precision")
+POSETRACK_FPS = 25.0  # PoseTrack'18 clips and the real-pixel set
 
 
-def run_rows(rows: list[Row], frames, cache: ClipCache, matchers: dict,
-             skipped: dict) -> dict:
-    """row name -> per-frame ``FrameResult`` list for every row not in ``skipped``; a row whose
-    component fails to build is added to ``skipped`` (name -> reason)."""
-    trackers = {row.name: build_tracker(row, cache, matchers) for row in rows
+def run_rows(rows: list[Row], frames, cache: ClipCache, matchers: dict, skipped: dict,
+             frame_rate: float) -> dict:
+    """row name -> (per-frame ``FrameResult`` list, keypoint score threshold) for every row not
+    in ``skipped``; a row whose component fails to build is added to ``skipped`` (name ->
+    reason)."""
+    trackers = {row.name: build_tracker(row, cache, matchers, frame_rate) for row in rows
                 if row.name not in skipped}
     results = {name: [] for name in trackers}
     for frame_idx, image in enumerate(frames):
@@ -83,7 +85,7 @@ def score_posetrack_set(rows: list[Row], root: Path, matchers: dict, skipped: di
         for gt_path in gt_paths:
             gt_doc = load_json(gt_path)
             cache = ClipCache(f"{root.name}/{gt_path.stem}", gt_path)
-            done = run_rows(rows, _images(root, gt_doc), cache, matchers, skipped)
+            done = run_rows(rows, _images(root, gt_doc), cache, matchers, skipped, POSETRACK_FPS)
             for name, (results, thresh) in done.items():
                 write_json(Path(work) / safe(name) / gt_path.name,
                            predictions(gt_doc, results, thresh))
@@ -99,8 +101,10 @@ def score_posetrack_set(rows: list[Row], root: Path, matchers: dict, skipped: di
 def track_video(rows: list[Row], video_path: Path, matchers: dict, skipped: dict) -> dict:
     """row name -> per-frame lists of track ids over the video ``video_path``."""
     cache = ClipCache(video_path.stem, video_path)
-    frames = (frame.image for frame in read_frames(open_capture(str(video_path)), video_path.stem))
-    done = run_rows(rows, frames, cache, matchers, skipped)
+    capture = open_capture(str(video_path))
+    frame_rate = capture.get(cv2.CAP_PROP_FPS) or POSETRACK_FPS
+    frames = (frame.image for frame in read_frames(capture, video_path.stem))
+    done = run_rows(rows, frames, cache, matchers, skipped, frame_rate)
     return {name: [[p.track_id for p in result.tracked] for result in results]
             for name, (results, _) in done.items()}
 

@@ -15,7 +15,6 @@ from lib import geometry
 from lib.interfaces import FrameResult, Person
 
 BOX_TRACKERS = {"bytetrack": trackers.ByteTrackTracker, "ocsort": trackers.OCSORTTracker}
-FRAME_RATE = 25.0  # the real-pixel clips and vtest.avi
 
 
 class BoxTrackerPoses:
@@ -26,7 +25,7 @@ class BoxTrackerPoses:
     """
 
     def __init__(self, kind: str, detector, estimator, *, enlarge_scale: float = 0.2,
-                 frame_rate: float = FRAME_RATE):
+                 frame_rate: float = 25.0):
         self.kind, self.detector, self.estimator = kind, detector, estimator
         self.enlarge_scale, self.frame_rate = enlarge_scale, frame_rate
         self.lost_score_thresh = getattr(estimator, "lost_score_thresh", 0.6)
