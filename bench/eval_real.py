@@ -55,8 +55,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--out", default="bench/results", type=Path,
                         help="folder for eval_real.md / eval_real.png (default: %(default)s)")
     parser.add_argument("--no-timing", action="store_true", help="skip frames/s and memory")
+    parser.add_argument("--no-video", action="store_true", help="skip the video's proxy measures")
     parser.add_argument("--retime", action="store_true", help="measure speed again")
-    parser.add_argument("--timing-frames", type=int, default=150, metavar="N",
+    parser.add_argument("--timing-frames", type=int, default=100, metavar="N",
                         help="frames of --video timed per row (default: %(default)s)")
     parser.add_argument("--time-row", metavar="NAME", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -118,16 +119,20 @@ def main(argv=None) -> int:
     matchers, skipped = {}, {}
     start = time.perf_counter()
     scores = score_posetrack_set(rows, args.realpix, matchers, skipped)
-    ids = track_video(rows, args.video, matchers, skipped)
-    counts = load_counts(args.counts)
-    measures = {name: video_measures(per_frame, counts, args.out / "timelines" / f"{safe(name)}.png")
-                for name, per_frame in ids.items()}
+    measures = {}
+    if not args.no_video:
+        ids = track_video(rows, args.video, matchers, skipped)
+        counts = load_counts(args.counts)
+        measures = {name: video_measures(ids_per_frame, counts,
+                                         args.out / "timelines" / f"{safe(name)}.png")
+                    for name, ids_per_frame in ids.items()}
     for name, reason in skipped.items():
         print(f"skipped {name}: {reason}")
     rows = [r for r in rows if r.name not in skipped]
     speed = {} if args.no_timing else timings(rows, args)
     print(f"scored {len(rows)} rows in {time.perf_counter() - start:.0f} s")
-    table = [{"row": r.name, **scores[r.name], **speed.get(r.name, {}), **measures[r.name]}
+    table = [{"row": r.name, **scores[r.name], **speed.get(r.name, {}),
+              **measures.get(r.name, {})}
              for r in rows]
     columns = list(REALPIX_METRICS) + list(TIMING_COLUMNS) + list(VIDEO_COLUMNS)
     print(eval_table.text_table(table, columns))

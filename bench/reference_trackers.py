@@ -2,8 +2,8 @@
 frame, ids from the box tracker, poses estimated in the tracked boxes (numpy + trackers).
 
 ``BoxTrackerPoses`` has the ``step(image) -> FrameResult`` / ``reset()`` contract of
-``LightTracker``, so the same frame loop and scoring serve both. Boxes are enlarged as the
-LightTracker enlarges a keyframe detection before the pose estimator sees them.
+``LightTracker``, so the same frame loop and scoring serve both. Boxes are enlarged and passed
+to the pose estimator exactly as the LightTracker passes a keyframe detection.
 """
 from __future__ import annotations
 
@@ -50,12 +50,14 @@ class BoxTrackerPoses:
             enlarged = geometry.enlarge_box(box, self.enlarge_scale)
             if track_id < 0 or enlarged is None or enlarged[0] >= width or enlarged[1] >= height:
                 continue
-            if geometry.box_valid(geometry.xyxy_to_xywh(enlarged)):
-                boxes.append(enlarged)
+            box_xywh = geometry.xyxy_to_xywh(enlarged)
+            if geometry.box_valid(box_xywh):
+                boxes.append(box_xywh)
                 ids.append(int(track_id))
         result.num_persons = len(boxes)
         if boxes:
-            keypoints = self.estimator.estimate(image, np.array(boxes, float))
-            result.persons = [Person(geometry.xyxy_to_xywh(box), kps, track_id)
+            boxes_xyxy = np.array([geometry.xywh_to_xyxy(box) for box in boxes], float)
+            keypoints = self.estimator.estimate(image, boxes_xyxy)
+            result.persons = [Person(box, kps, track_id)
                               for box, kps, track_id in zip(boxes, keypoints, ids)]
         return result
