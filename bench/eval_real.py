@@ -57,7 +57,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--no-timing", action="store_true", help="skip frames/s and memory")
     parser.add_argument("--no-video", action="store_true", help="skip the video's proxy measures")
     parser.add_argument("--retime", action="store_true", help="measure speed again")
-    parser.add_argument("--timing-frames", type=int, default=100, metavar="N",
+    parser.add_argument("--timing-frames", type=int, default=150, metavar="N",
                         help="frames of --video timed per row (default: %(default)s)")
     parser.add_argument("--time-row", metavar="NAME", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
