@@ -148,7 +148,7 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "eval_real.md").write_text(eval_table.markdown_table(table, columns) + "\n")
     eval_table.chart(table, args.out / "eval_real.png",
-                     f"{args.realpix.name} set, timing on {args.video.name}")
+                     f"scores on {args.realpix.name}, frames/s on {args.video.name}")
     print(f"wrote {args.out / 'eval_real.md'} and {args.out / 'eval_real.png'}")
     return 0
 

@@ -54,10 +54,12 @@ def chart(table: list[dict], path, title: str) -> None:
         values = [r.get(metric) if r.get(metric) is not None else 0.0 for r in rows]
         positions = [i + (k - (len(CHART_METRICS) - 1) / 2) * height for i in range(len(rows))]
         ax_scores.barh(positions, values, height=height, label=metric)
+    lowest = min([0.0] + [r.get(m) or 0.0 for r in rows for m in CHART_METRICS])
+    ax_scores.set_xlim(lowest - 5, 130)  # room on the right for the legend
     ax_scores.set_yticks(range(len(rows)), names)
     ax_scores.set_xlabel("score (%) on the real-pixel set")
     ax_scores.axvline(0, color="black", linewidth=0.5)
-    ax_scores.legend(loc="lower right", fontsize=8)
+    ax_scores.legend(loc="upper right", fontsize=8)
     speeds = [r.get(SPEED_COLUMN) or 0.0 for r in rows]
     ax_speed.barh(range(len(rows)), speeds, color="grey")
     ax_speed.set_xlabel(SPEED_COLUMN)
