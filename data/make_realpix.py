@@ -87,34 +87,58 @@ class RealpixVideo:
                            height))
         return [row[2:] for row in sorted(placed, key=lambda row: row[:2])]
 
-    def frame(self, t: int, render: bool = True) -> tuple[np.ndarray | None, list[GTPerson]]:
-        """(BGR (H, W, 3) uint8 image or None, annotated people sorted by track id) of ``t``."""
-        size = (self.opts.width, self.opts.height)
-        canvas = None
-        if render:
-            canvas = cv2.warpAffine(self.world, self.camera(t), size, flags=cv2.INTER_LINEAR,
-                                    borderMode=cv2.BORDER_REFLECT).astype(np.float32)
-        owner = np.zeros(size[::-1], dtype=np.uint8)
-        placed = self.placements(t)
-        for label, (actor, x1, y1, width, height) in enumerate(placed, start=1):
+    def _owner(self, placed: list) -> np.ndarray:
+        """(H, W) uint8: at each pixel the 1-based position in ``placed`` of the nearest cutout
+        there, 0 where there is none."""
+        owner = np.zeros((self.opts.height, self.opts.width), dtype=np.uint8)
+        for label, (_, x1, y1, width, height) in enumerate(placed, start=1):
             owner[max(y1, 0):max(y1 + height, 0), max(x1, 0):max(x1 + width, 0)] = label
-            if render:
-                crop = self.crops[actor.source]
-                shrink = height < crop.shape[0]
-                image = cv2.resize(crop, (width, height),
-                                   interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
-                paste(canvas, image.astype(np.float32), soft_alpha(height, width, min(4, width // 6)),
-                      x1, y1)
+        return owner
+
+    def _annotated(self, placed: list, owner: np.ndarray) -> list:
+        """[(label, GTPerson or None)] of the placed actors."""
         people = []
         for label, (actor, x1, y1, width, height) in enumerate(placed, start=1):
             reference = self.references[actor.source]
             crop_w, crop_h = rs.SOURCES[actor.source].crop_size
             joints = reference.keypoints * [width / crop_w, height / crop_h] + [x1, y1]
-            person = annotate_person(actor.track_id, joints, owner, label, reference.known)
-            if person is not None:
-                people.append(person)
-        image = None if canvas is None else np.clip(canvas + 0.5, 0, 255).astype(np.uint8)
+            people.append((label, annotate_person(actor.track_id, joints, owner, label,
+                                                  reference.known)))
+        return people
+
+    def frame(self, t: int, render: bool = True) -> tuple[np.ndarray | None, list[GTPerson]]:
+        """(BGR (H, W, 3) uint8 image or None, annotated people sorted by track id) of ``t``."""
+        placed = self.placements(t)
+        people = [person for _, person in self._annotated(placed, self._owner(placed))
+                  if person is not None]
+        if not render:
+            return None, sorted(people, key=lambda person: person.track_id)
+        canvas = cv2.warpAffine(self.world, self.camera(t), (self.opts.width, self.opts.height),
+                                flags=cv2.INTER_LINEAR,
+                                borderMode=cv2.BORDER_REFLECT).astype(np.float32)
+        for actor, x1, y1, width, height in placed:
+            crop = self.crops[actor.source]
+            shrink = height < crop.shape[0]
+            image = cv2.resize(crop, (width, height),
+                               interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
+            paste(canvas, image.astype(np.float32), soft_alpha(height, width, min(4, width // 6)),
+                  x1, y1)
+        image = np.clip(canvas + 0.5, 0, 255).astype(np.uint8)
         return image, sorted(people, key=lambda person: person.track_id)
+
+    def ignore_regions(self, t: int) -> list[np.ndarray]:
+        """Outlines ((V, 2) pixel polygons) of the visible parts of the people in view at ``t``
+        who are not annotated (fewer than 4 annotated joints): PoseTrack's ignore regions, so
+        a tracker that finds them is neither rewarded nor punished."""
+        placed = self.placements(t)
+        owner = self._owner(placed)
+        regions = []
+        for label, person in self._annotated(placed, owner):
+            if person is None and np.any(owner == label):
+                mask = (owner == label).astype(np.uint8)
+                contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+                regions += [c.reshape(-1, 2).astype(np.float64) for c in contours if len(c) >= 3]
+        return regions
 
 
 def write_dataset(out_dir: str | Path, scenes=SCENES, *, max_frames: int | None = None,

@@ -65,7 +65,7 @@ LEUVEN, BUILDING = "opencv:leuvenA.jpg", "opencv:building.jpg"
 
 SCENES = (
     Scene("000001_realpix_crossing", "two people cross; the one behind waits and is fully hidden "
-          "for about 18 frames", LEUVEN, 150, (
+          "for 19 frames", LEUVEN, 150, (
               Actor("walker_e", 2, ((0, 600, 300, 150), (60, 330, 300, 150), (95, 330, 300, 150),
                                     (149, 130, 300, 150))),
               Actor("basketball", 1, ((0, 60, 350, 300), (149, 580, 350, 300))))),
@@ -78,17 +78,17 @@ SCENES = (
               Actor("walker_i", 4, ((100, 480, 250, 120), (199, 430, 470, 270))))),
     Scene("000003_realpix_pan_zoom", "the camera pans right and zooms in to 1.4 and out again "
           "while three people walk", LEUVEN, 200, (
-              Actor("messi", 1, ((0, 450, 620, 240), (199, 520, 620, 240))),
-              Actor("walker_a", 2, ((0, 250, 560, 200), (199, 1100, 560, 200))),
-              Actor("walker_d", 3, ((0, 1150, 580, 210), (199, 700, 580, 210)))),
-          world=(1280, 720), camera=((0, 330, 470, 1.0), (100, 700, 480, 1.4),
-                                     (199, 950, 470, 1.1))),
+              Actor("messi", 1, ((0, 450, 540, 200), (199, 520, 540, 200))),
+              Actor("walker_a", 2, ((0, 250, 600, 200), (199, 1100, 600, 200))),
+              Actor("walker_d", 3, ((0, 1150, 620, 210), (199, 700, 620, 210)))),
+          world=(1280, 720), camera=((0, 330, 460, 1.0), (100, 700, 470, 1.4),
+                                     (199, 950, 460, 1.1))),
     Scene("000004_realpix_zigzag", "one person runs sideways 30-60 px per frame, turning every "
           "4 frames; another walks slowly behind", BUILDING, 150, (
               Actor("walker_h", 2, ((0, 500, 280, 120), (149, 280, 280, 120))),
               Actor("walker_f", 1, zigzag_keys(150, 335, 180, 150)))),
-    Scene("000005_realpix_hidden", "a small person walks behind a tall one, hidden for about "
-          "25 frames, and reappears", LEUVEN, 150, (
+    Scene("000005_realpix_hidden", "a small person walks behind a tall one, hidden for "
+          "29 frames, and reappears", LEUVEN, 150, (
               Actor("walker_i", 2, ((0, 560, 280, 150), (149, 230, 280, 150))),
               Actor("walker_c", 1, ((0, 150, 355, 330), (149, 380, 355, 330))))),
     Scene("000006_realpix_crowd", "six small people (about 100 px tall) cross each other",

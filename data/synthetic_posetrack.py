@@ -282,7 +282,8 @@ def write_video(out_dir: str, video: SyntheticVideo, seed: int, *,
     """Write one video's frames, GT annotations, detection and GT-location files under ``out_dir``.
 
     ``video`` is anything with ``name``, ``number``, ``num_frames``, ``opts`` and
-    ``frame(t) -> (image, [GTPerson])``; with ``mp4_fps`` the frames also go to
+    ``frame(t) -> (image, [GTPerson])``, and optionally ``ignore_regions(t) -> [(V, 2) polygon]``
+    (written as the image's ``ignore_regions_x/y``); with ``mp4_fps`` the frames also go to
     ``out_dir/videos/<name>.mp4`` (mp4v).
     """
     name, opts = video.name, video.opts
@@ -308,6 +309,10 @@ def write_video(out_dir: str, video: SyntheticVideo, seed: int, *,
         images.append({"file_name": f"images/{SPLIT}/{name}/{file}", "id": img_id, "frame_id": img_id,
                        "vid_id": f"{video.number:06d}", "is_labeled": True,
                        "nframes": video.num_frames})
+        regions = video.ignore_regions(t) if hasattr(video, "ignore_regions") else []
+        if regions:
+            images[-1]["ignore_regions_x"] = [[round(float(x), 1) for x in r[:, 0]] for r in regions]
+            images[-1]["ignore_regions_y"] = [[round(float(y), 1) for y in r[:, 1]] for r in regions]
         annotations += [annotation18(ann_id=img_id * 100 + k, image=img_id, track_id=p.track_id,
                                      keypoints=p.keypoints, box_xywh=p.box_xywh,
                                      head_box_xywh=p.head_box_xywh) for k, p in enumerate(people)]

@@ -7,8 +7,12 @@ import cv2
 import numpy as np
 import pytest
 
-from data import make_realpix, realpix_scenes
+from shapely import contains_xy
+from shapely.geometry import Polygon
+
+from data import annotate_realpix, make_realpix, realpix_scenes
 from data import realpix_sources as rs
+from lib.formats.jsonfile import load_json
 from lib.eval.loading import read_frames
 from lib.eval.posetrack import evaluate
 
@@ -52,6 +56,30 @@ def test_every_source_has_reference_keypoints_and_every_scene_enough_frames(refe
     assert all(reference.known.sum() >= 6 for reference in references.values())
     assert len(SCENES) >= 8
     assert all(scene.num_frames >= 100 for scene in SCENES.values())
+
+
+def test_reference_file_is_the_agreement_of_its_two_stored_model_outputs():
+    document = load_json(rs.REFERENCE_PATH)
+    assert document["models"] == list(annotate_realpix.MODELS)
+    for name, entry in document["sources"].items():
+        first, second = (np.array(entry["models"][model]) for model in annotate_realpix.MODELS)
+        crop_height = entry["crop_xyxy"][3] - entry["crop_xyxy"][1]
+        mean, known = annotate_realpix.agreement(first, second, crop_height)
+        stored = np.array(entry["keypoints"])
+        np.testing.assert_array_equal(stored[:, 2] > 0, known, err_msg=name)
+        np.testing.assert_allclose(stored[:, :2], mean, atol=0.01, err_msg=name)
+        assert list(entry["crop_xyxy"]) == list(rs.SOURCES[name].crop_xyxy)
+
+
+def test_agreement_keeps_close_well_scored_joints_only():
+    first = np.zeros((15, 3)) + [10.0, 10.0, 0.9]
+    second = first.copy()
+    second[0, :2] += [0, 7]    # 7 px apart: beyond 6 % of a 100 px crop
+    second[1, :2] += [0, 5]    # 5 px apart: kept, at the mean
+    second[2, 2] = 0.1         # one model unsure
+    mean, known = annotate_realpix.agreement(first, second, 100)
+    assert known.tolist() == [False, True, False] + [True] * 12
+    assert mean[1].tolist() == [10.0, 12.5]
 
 
 def test_scenarios_hold(people):
@@ -110,6 +138,14 @@ def test_built_layout_ids_and_videos(built):
         ids = {p.track_id for frame in frames for p in frame.persons}
         assert ids == {actor.track_id for actor in SCENES[key].actors}
         assert all(p.head_box is not None for frame in frames for p in frame.persons)
+        regions = 0
+        for frame in frames:  # ignore regions (people in view with < 4 joints) hold no GT joint
+            for outline in frame.ignore_regions:
+                regions += 1
+                for person in frame.persons:
+                    points = person.keypoints[person.present]
+                    assert not contains_xy(Polygon(outline), points[:, 0], points[:, 1]).any()
+        assert regions > 0
         image = cv2.imread(str(root / "images" / "val" / name / "000000.jpg"))
         assert image.shape == (360, 640, 3)
         capture = cv2.VideoCapture(str(root / "videos" / f"{name}.mp4"))
