@@ -16,6 +16,7 @@ import numpy as np
 
 from bench.eval_rows import Row, build_tracker
 from bench.model_cache import ClipCache
+from lib import geometry
 from lib.errors import LightTrackError
 from lib.eval.posetrack import evaluate
 from lib.formats.jsonfile import load_json, write_json
@@ -53,7 +54,7 @@ def predictions(gt_doc: dict, results: list, keypoint_thresh: float) -> dict:
     above ``keypoint_thresh`` (the score the tracker trusts a joint at)."""
     annotations = []
     for image, result in zip(gt_doc["images"], results):
-        for person in result.tracked:
+        for person in result.persons:
             keypoints = np.asarray(person.keypoints, float)
             kept = keypoints[:, 2] > keypoint_thresh
             if not kept.any():
@@ -61,7 +62,7 @@ def predictions(gt_doc: dict, results: list, keypoint_thresh: float) -> dict:
             visible = np.column_stack([keypoints[:, :2], kept.astype(float)])
             annotations.append(annotation18(ann_id=len(annotations), image=image["id"],
                                             track_id=person.track_id, keypoints=visible,
-                                            box_xywh=person.box_xywh, scores=keypoints[:, 2]))
+                                            box_xywh=geometry.xyxy_to_xywh(person.box_xyxy), scores=keypoints[:, 2]))
     return {"images": gt_doc["images"], "annotations": annotations,
             "categories": gt_doc.get("categories", [])}
 
@@ -105,7 +106,7 @@ def track_video(rows: list[Row], video_path: Path, matchers: dict, skipped: dict
     frame_rate = capture.get(cv2.CAP_PROP_FPS) or POSETRACK_FPS
     frames = (frame.image for frame in read_frames(capture, video_path.stem))
     done = run_rows(rows, frames, cache, matchers, skipped, frame_rate)
-    return {name: [[p.track_id for p in result.tracked] for result in results]
+    return {name: [[p.track_id for p in result.persons] for result in results]
             for name, (results, _) in done.items()}
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from lib import components
+from lib.interfaces import Detector, PoseEstimator
 
 CACHE_DIR = Path("data/cache")
 BOX_DIGITS = 2  # boxes are keys rounded to 1/100 pixel
@@ -59,7 +60,7 @@ class ClipCache:
         self._dirty.clear()
 
 
-class CachedDetector:
+class CachedDetector(Detector):
     """The detector ``name`` behind a ``ClipCache`` (``detect`` as ``lib.interfaces.Detector``)."""
 
     def __init__(self, name: str, cache: ClipCache):
@@ -76,29 +77,37 @@ class CachedDetector:
         return self.cache.table(table)[key]
 
 
-class CachedEstimator:
+class CachedEstimator(PoseEstimator):
     """The pose estimator ``name`` behind a ``ClipCache``, one cache entry per frame and box."""
 
     def __init__(self, name: str, cache: ClipCache):
         self.name, self.cache, self._model = name, cache, None
         module_name, class_name = components.TABLE["pose"][name]
         estimator_class = getattr(importlib.import_module(module_name), class_name)
-        if hasattr(estimator_class, "lost_score_thresh"):
-            self.lost_score_thresh = estimator_class.lost_score_thresh
+        self.lost_score_thresh = estimator_class.lost_score_thresh
+        self._last_missing: list[int] = []
 
     def reset(self) -> None:
-        if self._model is not None and hasattr(self._model, "reset"):
+        if self._model is not None:
             self._model.reset()
 
-    def estimate(self, image: np.ndarray, boxes_xyxy: np.ndarray) -> np.ndarray:
+    def assign(self, track_ids) -> None:
+        """Tell the model the tracks of the poses it computed in the last call (a stateful
+        model such as BlazePose tracks with them; cached poses were not computed now)."""
+        if self._model is not None and self._last_missing:
+            self._model.assign([track_ids[i] for i in self._last_missing])
+
+    def estimate(self, image: np.ndarray, boxes_xyxy: np.ndarray, track_ids=None) -> np.ndarray:
         table = self.cache.table(f"pose_{self.name}")
         keys = [(self.cache.frame_idx, tuple(np.round(box, BOX_DIGITS).tolist()))
                 for box in np.asarray(boxes_xyxy, float).reshape(-1, 4)]
         missing = [i for i, key in enumerate(keys) if key not in table]
+        self._last_missing = missing
         if missing:
             if self._model is None:
                 self._model = components.build("pose", self.name)
-            keypoints = self._model.estimate(image, np.asarray(boxes_xyxy, float)[missing])
+            ids = None if track_ids is None else [track_ids[i] for i in missing]
+            keypoints = self._model.estimate(image, np.asarray(boxes_xyxy, float)[missing], ids)
             for i, pose in zip(missing, keypoints):
                 self.cache.put(f"pose_{self.name}", keys[i], np.asarray(pose, float))
         if not keys:

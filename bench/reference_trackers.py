@@ -12,7 +12,7 @@ import supervision as sv
 import trackers
 
 from lib import geometry
-from lib.interfaces import FrameResult, Person
+from lib.interfaces import FrameResult, Track
 
 BOX_TRACKERS = {"bytetrack": trackers.ByteTrackTracker, "ocsort": trackers.OCSORTTracker}
 
@@ -28,14 +28,13 @@ class BoxTrackerPoses:
                  frame_rate: float = 25.0):
         self.kind, self.detector, self.estimator = kind, detector, estimator
         self.enlarge_scale, self.frame_rate = enlarge_scale, frame_rate
-        self.lost_score_thresh = getattr(estimator, "lost_score_thresh", 0.6)
+        self.lost_score_thresh = estimator.lost_score_thresh
         self.reset()
 
     def reset(self) -> None:
         self._tracker = BOX_TRACKERS[self.kind](frame_rate=self.frame_rate)
         self._frame_idx = 0
-        if hasattr(self.estimator, "reset"):
-            self.estimator.reset()
+        self.estimator.reset()
 
     def step(self, image: np.ndarray) -> FrameResult:
         result = FrameResult(frame_idx=self._frame_idx, is_keyframe=True)
@@ -50,14 +49,13 @@ class BoxTrackerPoses:
             enlarged = geometry.enlarge_box(box, self.enlarge_scale)
             if track_id < 0 or enlarged is None or enlarged[0] >= width or enlarged[1] >= height:
                 continue
-            box_xywh = geometry.xyxy_to_xywh(enlarged)
-            if geometry.box_valid(box_xywh):
-                boxes.append(box_xywh)
+            if geometry.box_valid(enlarged):
+                boxes.append(enlarged)
                 ids.append(int(track_id))
         result.num_persons = len(boxes)
         if boxes:
-            boxes_xyxy = np.array([geometry.xywh_to_xyxy(box) for box in boxes], float)
-            keypoints = self.estimator.estimate(image, boxes_xyxy)
-            result.persons = [Person(box, kps, track_id)
+            keypoints = self.estimator.estimate(image, geometry.published_boxes(boxes), ids)
+            result.persons = [Track(track_id, tuple(box), kps, self._frame_idx - 1,
+                                    self._frame_idx - 1)
                               for box, kps, track_id in zip(boxes, keypoints, ids)]
         return result

@@ -11,7 +11,7 @@ from lib import components
 from lib.eval.posetrack import evaluate
 from lib.formats.jsonfile import load_json, write_json
 from lib.formats.posetrack import keypoints_from_slots
-from lib.interfaces import FrameResult, Person
+from lib.interfaces import FrameResult, Track
 from lib.tracker import LightTracker
 from tests.conftest import ReplayDetector, ReplayEstimator, World, make_frame
 from tests.lib.eval.posetrack_files import walking_people, write_pair
@@ -77,7 +77,7 @@ def test_tracked_ground_truth_written_as_predictions_scores_100(tmp_path):
         persons = []
         for ann in (a for a in gt_doc["annotations"] if a["image_id"] == image["id"]):
             slots = np.asarray(ann["keypoints"], float).reshape(17, 3)
-            persons.append(Person((0, 0, 10, 10), keypoints_from_slots(slots), ann["track_id"]))
+            persons.append(Track(ann["track_id"], (0, 0, 10, 10), keypoints_from_slots(slots)))
         results.append(FrameResult(frame_idx=len(results), is_keyframe=True, persons=persons))
     write_json(str(tmp_path / "pred" / "seq.json"), predictions(gt_doc, results, 0.5))
     result = evaluate(gt_dir, tmp_path / "pred")
