@@ -12,10 +12,11 @@ from dataclasses import asdict, dataclass
 
 from bench.model_cache import CachedDetector, CachedEstimator, ClipCache
 from lib import components
-from lib.tracker import LightTracker
+from lib.demo import DEFAULT_COMPONENTS
+from lib.tracker import LightTracker, default
 
-DEFAULT = dict(detector="ssdlite", pose="blazepose", matcher="sgcn", keyframe_interval=40)
-MATCH_THRESH = 0.5  # the demos' --pose-matching-threshold
+DEFAULT = dict(DEFAULT_COMPONENTS, keyframe_interval=default("keyframe_interval"))
+MATCH_THRESH = default("match_thresh")  # the demos' --pose-matching-threshold
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,10 @@ class Row:
 
 
 def default_rows() -> list[Row]:
-    """Today's default, every other detector x pose pair of ``lib.components``, keyframe
+    """The demos' default, every other detector x pose pair of ``lib.components``, keyframe
     intervals 1 and 10, matchers none and oks, and the two ``trackers`` references."""
-    rows = [Row("default (ssdlite+blazepose+sgcn, kf 40)")]
+    rows = [Row(f"default ({DEFAULT['detector']}+{DEFAULT['pose']}+{DEFAULT['matcher']}, "
+                f"kf {DEFAULT['keyframe_interval']})")]
     for detector in components.names("detector"):
         for pose in components.names("pose"):
             if (detector, pose) != (DEFAULT["detector"], DEFAULT["pose"]):

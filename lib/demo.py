@@ -19,6 +19,9 @@ from lib.tracker import LightTracker, default
 from lib.video import FramesSink, VideoSink, frame_count, frame_rate, read_frames
 
 DEMO_FPS = 25  # published frame rate of the rendered demo video
+#: the demos' components, chosen by measurement on the real-pixel set and vtest.avi (README
+#: "Choosing the default"); the published algorithm's constants are LightTracker's defaults
+DEFAULT_COMPONENTS = {"detector": "nanodet", "pose": "movenet-thunder", "matcher": "sgcn"}
 
 
 def add_demo_args(parser: argparse.ArgumentParser) -> None:
@@ -44,8 +47,7 @@ def add_demo_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--export", choices=["csv"],
                         help="also write csv/<name>.csv: one row per person per frame (frame, "
                         "id, box, 15 joints x y score)")
-    add_component_args(parser, detector="ssdlite", pose="blazepose", matcher="sgcn",
-                       match_thresh=default("match_thresh"))
+    add_component_args(parser, **DEFAULT_COMPONENTS, match_thresh=default("match_thresh"))
 
 
 def output_paths(output_dir: str, name: str) -> dict[str, str]:
