@@ -1,0 +1,123 @@
+"""One frame of the memory mode (numpy): follow the active tracks with keypoint velocity, check
+for newcomers on a short period, associate globally at keyframes, keep lost tracks.
+
+The tracker calls ``MemoryLoop.step`` with its own detector and estimator wrapped as plain
+functions, so model timing, box enlargement and the lost-pose test stay in the tracker.
+
+Per frame, in order:
+- keyframe (every ``keyframe_interval`` frames, or when no track is active or the last
+  keyframe found nobody): detect, estimate every candidate's pose, associate all candidates
+  with the active and lost tracks in one assignment (``TrackMemory.keyframe``);
+- otherwise follow: estimate each active track in the box of its velocity-predicted pose;
+  a track whose pose is lost (or duplicates another track's person) becomes lost;
+- a newcomer check (every ``check_interval`` frames, and on a frame where a track was lost):
+  detect, drop detections a followed box covers, estimate the rest, keep the poses that pass
+  the lost test and associate them with the lost tracks (re-identified or new).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from lib.memory.newcomers import ChangeTrigger, covered
+from lib.memory.tracks import TrackMemory
+
+
+@dataclass
+class MemoryStep:
+    """What one frame produced: whether it was a keyframe, how many detector passes ran
+    (0 or 1), and the active tracks' ids, boxes_xyxy (N, 4) and keypoints (N, K, 3)."""
+
+    is_keyframe: bool
+    num_detector_calls: int
+    track_ids: list[int]
+    boxes_xyxy: np.ndarray
+    keypoints: np.ndarray
+
+
+class MemoryLoop:
+    """The memory mode's frame logic over a ``TrackMemory``.
+
+    keyframe_interval: frames between scheduled keyframes (as the published mode).
+    check_interval: frames between newcomer checks (0: none).
+    cover_thresh: a detection at least this share inside a followed box is that person.
+    trigger: an optional ``ChangeTrigger``; a scheduled newcomer check then runs the detector
+        only when the image changed outside the followed boxes since the last check.
+    keyframe_after_empty: a keyframe that found nobody makes the next frame a keyframe.
+    """
+
+    def __init__(self, memory: TrackMemory, *, keyframe_interval: int, check_interval: int,
+                 cover_thresh: float = 0.5, trigger: ChangeTrigger | None = None,
+                 keyframe_after_empty: bool = True):
+        self.memory, self.trigger = memory, trigger
+        self.keyframe_interval, self.check_interval = keyframe_interval, check_interval
+        self.cover_thresh, self.keyframe_after_empty = cover_thresh, keyframe_after_empty
+        self.reset()
+
+    def reset(self) -> None:
+        self.memory.reset()
+        if self.trigger is not None:
+            self.trigger.reset()
+        self._mandatory_keyframe = False
+
+    def step(self, frame_idx: int, image: np.ndarray, detect: Callable, estimate: Callable,
+             is_lost: Callable) -> MemoryStep:
+        """detect(image) -> candidate boxes_xyxy (N, 4) (enlarged, valid);
+        estimate(image, boxes_xyxy, track_ids) -> keypoints (N, K, 3) (track_ids None for
+        candidates); is_lost(keypoints) -> (N,) bool."""
+        keyframe = (self._mandatory_keyframe or frame_idx % self.keyframe_interval == 0
+                    or not self.memory.active)
+        calls = 0
+        if keyframe:
+            calls = self._keyframe(frame_idx, image, detect, estimate)
+        else:
+            ids, boxes = self.memory.follow_boxes(frame_idx)
+            usable = np.isfinite(boxes).all(axis=1)
+            keypoints = estimate(image, boxes[usable], [t for t, u in zip(ids, usable) if u])
+            lost = np.zeros(len(ids), dtype=bool)
+            lost[usable] = is_lost(keypoints)
+            lost[~usable] = True
+            kept = [t for t, gone in zip(ids, lost) if not gone]
+            keep_rows = ~lost[usable]
+            for track_id in [t for t, gone in zip(ids, lost) if gone]:
+                self.memory.lose(track_id)
+            duplicates = self.memory.follow(frame_idx, kept, boxes[~lost], keypoints[keep_rows])
+            if lost.any() or duplicates or self._check_due(frame_idx, image):
+                calls = self._newcomers(frame_idx, image, detect, estimate, is_lost)
+        self.memory.expire(frame_idx)
+        active = list(self.memory.active.values())
+        num_joints = active[0].keypoints.shape[0] if active else 0
+        return MemoryStep(keyframe, calls, [t.track_id for t in active],
+                          np.array([t.box_xyxy for t in active]).reshape(-1, 4),
+                          np.array([t.keypoints for t in active]).reshape(-1, num_joints, 3))
+
+    def _keyframe(self, frame_idx, image, detect, estimate) -> int:
+        self._mandatory_keyframe = False
+        boxes = np.asarray(detect(image), dtype=np.float64).reshape(-1, 4)
+        keypoints = estimate(image, boxes, None)
+        self.memory.keyframe(frame_idx, image, boxes, keypoints)
+        if len(boxes) == 0:
+            self._mandatory_keyframe = self.keyframe_after_empty
+        return 1
+
+    def _check_due(self, frame_idx: int, image: np.ndarray) -> bool:
+        if self.check_interval <= 0 or frame_idx % self.check_interval != 0:
+            return False
+        if self.trigger is None:
+            return True
+        boxes = np.array([t.box_xyxy for t in self.memory.active.values()]).reshape(-1, 4)
+        return self.trigger.changed(image, boxes)
+
+    def _newcomers(self, frame_idx, image, detect, estimate, is_lost) -> int:
+        self.memory.refresh_appearance(image)
+        boxes = np.asarray(detect(image), dtype=np.float64).reshape(-1, 4)
+        followed = np.array([t.box_xyxy for t in self.memory.active.values()]).reshape(-1, 4)
+        boxes = boxes[~covered(boxes, followed, self.cover_thresh)]
+        if len(boxes):
+            keypoints = estimate(image, boxes, None)
+            seen = ~np.asarray(is_lost(keypoints), dtype=bool)
+            if seen.any():
+                self.memory.newcomers(frame_idx, image, boxes[seen], keypoints[seen])
+        return 1

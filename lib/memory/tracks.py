@@ -1,0 +1,247 @@
+"""Track memory (numpy): active and lost tracks with their recent poses, velocity and
+appearance; predictions for following, keyframe and newcomer association; expiry in seconds.
+
+The tracker owns the frame loop and the models; this object owns the tracks. Per frame it is
+told what happened (``follow``, ``keyframe``, ``newcomers``) and hands out track ids. A lost
+track is kept for ``max_lost_seconds`` and may be re-identified at any keyframe or newcomer
+check; it is never among the ``active`` tracks a frame reports. Shape letters: N candidates,
+M tracks, K keypoints.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from lib import geometry
+from lib.memory import appearance as appearance_cue
+from lib.memory import motion
+from lib.memory.assignment import AssignmentParams, FusedAssigner, TrackCues
+from lib.oks import OKSMatcher
+
+
+@dataclass(frozen=True)
+class MemoryParams:
+    """The memory mode's named constants (times in seconds, sizes relative to the person).
+
+    max_lost_seconds: how long a track that is not seen can still be re-identified.
+    history_seconds: how much pose history a track keeps (at least the motion window).
+    duplicate_oks: two followed poses with OKS above this are one person: the track whose pose
+        is further from its own prediction is lost (a box that slid onto an occluder).
+    appearance_overlap: a pose updates its track's appearance only when its box overlaps no
+        other person's box by more than this IoU (an occluder's colours stay out).
+    """
+
+    max_lost_seconds: float = 3.0
+    history_seconds: float = 0.4
+    duplicate_oks: float = 0.6
+    appearance_overlap: float = 0.1
+    motion: motion.MotionParams = motion.MotionParams()
+    appearance: appearance_cue.AppearanceParams = appearance_cue.AppearanceParams()
+    assignment: AssignmentParams = AssignmentParams()
+
+
+@dataclass
+class MemoryTrack:
+    """One person's track: last box (xyxy, the box its pose was estimated in) and pose, the
+    frame it was last seen, recent (frame, pose) history, velocity in pixels per frame and a
+    running appearance descriptor (None until one is seen)."""
+
+    track_id: int
+    box_xyxy: np.ndarray
+    keypoints: np.ndarray
+    last_seen: int
+    first_seen: int
+    frames: list[int] = field(default_factory=list)
+    poses: list[np.ndarray] = field(default_factory=list)
+    velocity: np.ndarray = field(default_factory=lambda: np.zeros(2))
+    appearance: np.ndarray | None = None
+
+
+class TrackMemory:
+    """Active and lost tracks of one video; ``reset()`` between videos.
+
+    fps: frames per second of the video (turns the seconds of ``params`` into frames).
+    matcher: the pose ``Matcher`` plugged into the fused assignment (None: no matcher cue).
+    enlarge_scale: the tracker's box enlargement, for boxes built from predicted poses.
+    """
+
+    def __init__(self, matcher=None, params: MemoryParams = MemoryParams(), *, fps: float = 25.0,
+                 enlarge_scale: float = 0.2):
+        if fps <= 0:
+            raise ValueError(f"fps must be > 0, got {fps}")
+        self.params, self.fps, self.enlarge_scale = params, float(fps), enlarge_scale
+        self.assigner = FusedAssigner(matcher, params.assignment,
+                                      appearance_distances=appearance_cue.distances)
+        self.oks = OKSMatcher()
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every track; ids restart at 0."""
+        self.active: dict[int, MemoryTrack] = {}
+        self.lost: dict[int, MemoryTrack] = {}
+        self._next_id = 0
+
+    # ----- predictions
+    def predict(self, track: MemoryTrack, frame_idx: int) -> tuple[np.ndarray, np.ndarray]:
+        """(keypoints (K, 3), box_xyxy (4,)) where ``track`` is expected at ``frame_idx``."""
+        gap = frame_idx - track.last_seen
+        ahead = gap if track.track_id in self.active else \
+            motion.lost_frames_ahead(gap, self.params.motion, self.fps)
+        shift = track.velocity * ahead
+        keypoints = motion.predict(track.keypoints, track.velocity, ahead)
+        return keypoints, track.box_xyxy + np.tile(shift, 2)
+
+    def follow_boxes(self, frame_idx: int) -> tuple[list[int], np.ndarray]:
+        """Track ids of the active tracks and the boxes (M, 4) xyxy to estimate them in at
+        ``frame_idx``: the enlarged extent of the velocity-predicted pose (None rows, i.e. NaN,
+        where the pose has no usable joint)."""
+        ids = list(self.active)
+        boxes = np.full((len(ids), 4), np.nan)
+        for row, track_id in enumerate(ids):
+            keypoints, _ = self.predict(self.active[track_id], frame_idx)
+            box = pose_box(keypoints, self.enlarge_scale)
+            if box is not None:
+                boxes[row] = box
+        return ids, boxes
+
+    # ----- what happened this frame
+    def follow(self, frame_idx: int, track_ids: list[int], boxes_xyxy: np.ndarray,
+               keypoints: np.ndarray) -> list[int]:
+        """Record the poses (M, K, 3) estimated in ``boxes_xyxy`` for the active ``track_ids``;
+        returns the ids that turned out to duplicate another track's person (they are lost)."""
+        predicted = [self.predict(self.active[t], frame_idx)[0] for t in track_ids]
+        duplicates = self._duplicates(boxes_xyxy, keypoints, predicted)
+        for row, track_id in enumerate(track_ids):
+            if row in duplicates:
+                self.lose(track_id)
+            else:
+                self._observe(self.active[track_id], frame_idx, boxes_xyxy[row], keypoints[row])
+        return [track_ids[row] for row in sorted(duplicates)]
+
+    def keyframe(self, frame_idx: int, image: np.ndarray, boxes_xyxy: np.ndarray,
+                 keypoints: np.ndarray) -> list[int]:
+        """Associate N candidates with every active and lost track; returns their track ids
+        (new ids for the unmatched). Active tracks left unmatched become lost."""
+        tracks = list(self.active.values()) + list(self.lost.values())
+        ids = self._associate(frame_idx, image, boxes_xyxy, keypoints, tracks)
+        for track_id in [t for t in self.active if t not in ids]:
+            self.lose(track_id)
+        return ids
+
+    def newcomers(self, frame_idx: int, image: np.ndarray, boxes_xyxy: np.ndarray,
+                  keypoints: np.ndarray) -> list[int]:
+        """Associate N candidates that no followed track covers with the lost tracks only;
+        returns their track ids (re-identified or new)."""
+        return self._associate(frame_idx, image, boxes_xyxy, keypoints, list(self.lost.values()))
+
+    def refresh_appearance(self, image: np.ndarray) -> None:
+        """Update the appearance of the active tracks from their current poses in ``image``."""
+        tracks = list(self.active.values())
+        if tracks:
+            descriptors = appearance_cue.describe(image, np.stack([t.keypoints for t in tracks]),
+                                                  self.params.appearance)
+            self._update_appearance(tracks, descriptors)
+
+    def lose(self, track_id: int) -> None:
+        """Move an active track to the lost ones (kept until it expires)."""
+        self.lost[track_id] = self.active.pop(track_id)
+
+    def expire(self, frame_idx: int) -> None:
+        """Forget lost tracks unseen for more than ``max_lost_seconds``."""
+        limit = self.params.max_lost_seconds * self.fps
+        for track_id in [t for t, track in self.lost.items() if frame_idx - track.last_seen > limit]:
+            del self.lost[track_id]
+
+    # ----- internals
+    def _associate(self, frame_idx, image, boxes_xyxy, keypoints, tracks) -> list[int]:
+        boxes = geometry.as_boxes(boxes_xyxy)
+        descriptors = appearance_cue.describe(image, keypoints, self.params.appearance) \
+            if len(boxes) else None
+        match = self.assigner.assign(boxes, keypoints, descriptors,
+                                     self._cues(tracks, frame_idx)) if tracks else [None] * len(boxes)
+        ids, observed = [], []
+        for row, col in enumerate(match):
+            if col is None:
+                track = self._new_track(frame_idx, boxes[row], keypoints[row])
+            else:
+                track = tracks[col]
+                self.active[track.track_id] = self.lost.pop(track.track_id, track)
+                self._observe(track, frame_idx, boxes[row], keypoints[row])
+            ids.append(track.track_id)
+            observed.append(track)
+        if observed:
+            self._update_appearance(observed, descriptors)
+        return ids
+
+    def _cues(self, tracks: list[MemoryTrack], frame_idx: int) -> TrackCues:
+        predictions = [self.predict(t, frame_idx) for t in tracks]
+        num_bins = (len(appearance_cue.REGIONS), appearance_cue.NUM_BINS)
+        return TrackCues(
+            boxes_xyxy=np.array([box for _, box in predictions]).reshape(-1, 4),
+            keypoints=np.array([kps for kps, _ in predictions]),
+            appearance=np.array([t.appearance if t.appearance is not None else np.zeros(num_bins)
+                                 for t in tracks]),
+            seconds_lost=np.array([0.0 if t.track_id in self.active else
+                                   (frame_idx - t.last_seen) / self.fps for t in tracks]))
+
+    def _new_track(self, frame_idx, box_xyxy, keypoints) -> MemoryTrack:
+        track = MemoryTrack(self._next_id, box_xyxy, keypoints, frame_idx, frame_idx)
+        self._next_id += 1
+        self.active[track.track_id] = track
+        self._observe(track, frame_idx, box_xyxy, keypoints)
+        return track
+
+    def _observe(self, track: MemoryTrack, frame_idx: int, box_xyxy, keypoints) -> None:
+        track.box_xyxy = np.asarray(box_xyxy, dtype=np.float64)
+        track.keypoints = np.asarray(keypoints, dtype=np.float64)
+        track.last_seen = frame_idx
+        keep = max(2, int(round(self.params.history_seconds * self.fps)))
+        track.frames = (track.frames + [frame_idx])[-keep:]
+        track.poses = (track.poses + [track.keypoints])[-keep:]
+        track.velocity = motion.velocity(track.frames, track.poses, self.params.motion, self.fps)
+
+    def _update_appearance(self, tracks: list[MemoryTrack], descriptors: np.ndarray) -> None:
+        """Blend each track's descriptor with its observation when its box is apart from
+        every other active track's box."""
+        everyone = list(self.active.values())
+        boxes = geometry.as_boxes([t.box_xyxy for t in everyone])
+        overlap = geometry.iou_matrix(boxes, boxes)
+        np.fill_diagonal(overlap, 0.0)
+        crowded = {t.track_id for t, row in zip(everyone, overlap)
+                   if (row > self.params.appearance_overlap).any()}
+        for track, descriptor in zip(tracks, descriptors):
+            if track.track_id not in crowded and descriptor.sum() > 0:
+                track.appearance = appearance_cue.update(track.appearance, descriptor,
+                                                         self.params.appearance.update_rate)
+
+    def _duplicates(self, boxes_xyxy, keypoints, predicted) -> set[int]:
+        """Rows whose pose is the same person as another row's (OKS above ``duplicate_oks``):
+        of each such pair, the one further from its own prediction."""
+        if len(keypoints) < 2:
+            return set()
+        similarity = 1.0 - self.oks.distances(boxes_xyxy, keypoints, boxes_xyxy, keypoints)
+        pairs = np.argwhere(np.triu(similarity > self.params.duplicate_oks, k=1))
+        if len(pairs) == 0:
+            return set()
+        own = {}
+        for row in set(pairs.ravel().tolist()):
+            own[row] = 1.0 - self.oks.distances(boxes_xyxy[row:row + 1], keypoints[row:row + 1],
+                                                boxes_xyxy[row:row + 1], predicted[row][None])[0, 0]
+        dropped: set[int] = set()
+        for a, b in pairs.tolist():
+            if a not in dropped and b not in dropped:
+                dropped.add(a if own[a] < own[b] else b)
+        return dropped
+
+
+def pose_box(keypoints: np.ndarray, enlarge_scale: float) -> np.ndarray | None:
+    """The enlarged extent (4,) xyxy of a pose's joints with a score other than 0 or 3 (the
+    published rule of the tracked box, without its integer truncation); None if none."""
+    use = (keypoints[:, 2] != 0) & (keypoints[:, 2] != 3) & np.isfinite(keypoints).all(axis=1)
+    if not use.any():
+        return None
+    x1, y1 = keypoints[use, :2].min(axis=0)
+    x2, y2 = keypoints[use, :2].max(axis=0)
+    box = geometry.enlarge_box((x1, y1, x2, y2), enlarge_scale)
+    return None if box is None else np.asarray(box, dtype=np.float64)
