@@ -111,7 +111,7 @@ class MemoryLoop:
         return self.trigger.changed(image, boxes)
 
     def _newcomers(self, frame_idx, image, detect, estimate, is_lost) -> int:
-        self.memory.refresh_appearance(image)
+        self.memory.refresh_appearance(frame_idx, image)
         boxes = np.asarray(detect(image), dtype=np.float64).reshape(-1, 4)
         followed = np.array([t.box_xyxy for t in self.memory.active.values()]).reshape(-1, 4)
         boxes = boxes[~covered(boxes, followed, self.cover_thresh)]

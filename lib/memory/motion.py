@@ -2,10 +2,10 @@
 frames, robust over joints, clamped relative to the person's size.
 
 A person moves as one body: the velocity of a pose is the median, over the joints seen in both
-frames, of each joint's displacement per frame between the newest pose and an older one of the
-history window. The median ignores a swinging arm or a joint that jumps to a wrong limb; a
+frames, of each joint's displacement per frame between the newest pose and the oldest one of
+the history window. The median ignores a swinging arm or a joint that jumps to a wrong limb; a
 velocity is clamped to ``max_speed`` × the person's height per frame, so one bad pose cannot
-throw the next box off the person. Shape letters: K keypoints.
+throw the next box off the person. Shape letters: M tracks, K keypoints.
 """
 from __future__ import annotations
 
@@ -35,54 +35,48 @@ class MotionParams:
     lost_decay_seconds: float = 0.5
 
 
-def pose_height(keypoints: np.ndarray, score_thresh: float) -> float:
-    """Vertical extent of the seen joints of one pose (K, 3); 0 when fewer than two are seen."""
-    seen = keypoints[:, 2] > score_thresh
-    if seen.sum() < 2:
-        return 0.0
-    ys = keypoints[seen, 1]
-    return float(ys.max() - ys.min())
+def pose_heights(keypoints: np.ndarray, score_thresh: float) -> np.ndarray:
+    """(M,) vertical extent of the seen joints of poses (M, K, 3); 0 with fewer than two."""
+    seen = keypoints[..., 2] > score_thresh
+    top = np.where(seen, keypoints[..., 1], np.inf).min(axis=-1)
+    bottom = np.where(seen, keypoints[..., 1], -np.inf).max(axis=-1)
+    return np.where(seen.sum(axis=-1) >= 2, bottom - top, 0.0)
 
 
-def pair_velocity(old: np.ndarray, new: np.ndarray, frames: int, score_thresh: float):
-    """Median joint displacement per frame from pose ``old`` to ``new`` (K, 3), ``frames``
-    apart; None when fewer than ``MIN_COMMON_JOINTS`` joints are seen in both."""
-    common = (old[:, 2] > score_thresh) & (new[:, 2] > score_thresh)
-    if common.sum() < MIN_COMMON_JOINTS or frames <= 0:
-        return None
-    return np.median(new[common, :2] - old[common, :2], axis=0) / frames
+def masked_median(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """(M,) median of each row of ``values`` (M, K) over its ``mask``ed entries; 0 for none."""
+    ordered = np.sort(np.where(mask, values, np.inf), axis=1)
+    count = mask.sum(axis=1)
+    low = np.take_along_axis(ordered, np.maximum((count - 1) // 2, 0)[:, None], axis=1)[:, 0]
+    high = np.take_along_axis(ordered, np.minimum(count // 2, values.shape[1] - 1)[:, None],
+                              axis=1)[:, 0]
+    return np.where(count > 0, 0.5 * (low + high), 0.0)
 
 
-def velocity(frame_indices, poses, params: MotionParams, fps: float) -> np.ndarray:
-    """Velocity (2,) in pixels per frame from a track's recent poses.
-
-    frame_indices: increasing frame numbers of ``poses`` (each (K, 3)), newest last. The newest
-    pose is compared with the oldest one within ``window_seconds`` that shares enough joints;
-    no such pose gives zero velocity. The result is clamped to ``max_speed`` × the newest
-    pose's height (its length, direction kept).
-    """
-    if len(poses) < 2:
-        return np.zeros(2)
-    newest_idx, newest = frame_indices[-1], poses[-1]
-    window = max(1, int(round(params.window_seconds * fps)))
-    result = None
-    for idx, pose in zip(frame_indices[:-1], poses[:-1]):
-        if newest_idx - idx > window:
-            continue
-        result = pair_velocity(pose, newest, newest_idx - idx, params.score_thresh)
-        if result is not None:
-            break
-    if result is None:
-        return np.zeros(2)
-    return clamp(result, params.max_speed * pose_height(newest, params.score_thresh))
+def velocities(old: np.ndarray, new: np.ndarray, frames: np.ndarray,
+               params: MotionParams) -> np.ndarray:
+    """(M, 2) velocities in pixels per frame from poses ``old`` to ``new`` (M, K, 3), ``frames``
+    (M,) apart: the median joint displacement over the joints seen in both, clamped to
+    ``max_speed`` × the new pose's height; 0 where fewer than ``MIN_COMMON_JOINTS`` joints
+    are shared or ``frames`` is not positive."""
+    common = (old[..., 2] > params.score_thresh) & (new[..., 2] > params.score_thresh)
+    shift = new[..., :2] - old[..., :2]
+    result = np.stack([masked_median(shift[..., 0], common),
+                       masked_median(shift[..., 1], common)], axis=1)
+    frames = np.asarray(frames, dtype=np.float64)
+    usable = (common.sum(axis=1) >= MIN_COMMON_JOINTS) & (frames > 0)
+    result = np.where(usable[:, None], result / np.where(frames > 0, frames, 1.0)[:, None], 0.0)
+    limit = params.max_speed * pose_heights(new, params.score_thresh)
+    length = np.hypot(result[:, 0], result[:, 1])
+    scale = np.divide(limit, length, out=np.ones_like(length), where=length > limit)
+    return result * scale[:, None]
 
 
-def clamp(vector: np.ndarray, max_length: float) -> np.ndarray:
-    """``vector`` shortened to ``max_length`` when longer (direction kept)."""
-    length = float(np.hypot(*vector))
-    if length <= max_length or length == 0.0:
-        return vector
-    return vector * (max_length / length)
+def reference_index(frame_indices, window_frames: int) -> int:
+    """Index of the oldest of ``frame_indices`` (increasing, newest last) that lies within
+    ``window_frames`` of the newest (the newest itself when no other does)."""
+    newest = frame_indices[-1]
+    return next(i for i, idx in enumerate(frame_indices) if newest - idx <= window_frames)
 
 
 def predict(keypoints: np.ndarray, velocity_xy: np.ndarray, frames_ahead: float) -> np.ndarray:

@@ -19,6 +19,8 @@ from lib.memory import motion
 from lib.memory.assignment import AssignmentParams, FusedAssigner, TrackCues
 from lib.oks import OKSMatcher
 
+DUPLICATE_MIN_IOU = 0.3  # boxes overlapping less cannot hold poses of OKS above duplicate_oks
+
 
 @dataclass(frozen=True)
 class MemoryParams:
@@ -30,12 +32,15 @@ class MemoryParams:
         is further from its own prediction is lost (a box that slid onto an occluder).
     appearance_overlap: a pose updates its track's appearance only when its box overlaps no
         other person's box by more than this IoU (an occluder's colours stay out).
+    appearance_refresh_seconds: a followed track's appearance is refreshed (at newcomer checks)
+        when its last update is older than this; keyframes update every matched track.
     """
 
     max_lost_seconds: float = 3.0
     history_seconds: float = 0.4
     duplicate_oks: float = 0.6
     appearance_overlap: float = 0.1
+    appearance_refresh_seconds: float = 0.5
     motion: motion.MotionParams = motion.MotionParams()
     appearance: appearance_cue.AppearanceParams = appearance_cue.AppearanceParams()
     assignment: AssignmentParams = AssignmentParams()
@@ -45,7 +50,8 @@ class MemoryParams:
 class MemoryTrack:
     """One person's track: last box (xyxy, the box its pose was estimated in) and pose, the
     frame it was last seen, recent (frame, pose) history, velocity in pixels per frame and a
-    running appearance descriptor (None until one is seen)."""
+    running appearance descriptor (None until one is seen) with the frame it was last
+    updated."""
 
     track_id: int
     box_xyxy: np.ndarray
@@ -56,6 +62,7 @@ class MemoryTrack:
     poses: list[np.ndarray] = field(default_factory=list)
     velocity: np.ndarray = field(default_factory=lambda: np.zeros(2))
     appearance: np.ndarray | None = None
+    appearance_frame: int = -1
 
 
 class TrackMemory:
@@ -81,6 +88,7 @@ class TrackMemory:
         self.active: dict[int, MemoryTrack] = {}
         self.lost: dict[int, MemoryTrack] = {}
         self._next_id = 0
+        self._predicted: dict[int, np.ndarray] = {}  # poses predicted by the last follow_boxes
 
     # ----- predictions
     def predict(self, track: MemoryTrack, frame_idx: int) -> tuple[np.ndarray, np.ndarray]:
@@ -90,33 +98,33 @@ class TrackMemory:
             motion.lost_frames_ahead(gap, self.params.motion, self.fps)
         shift = track.velocity * ahead
         keypoints = motion.predict(track.keypoints, track.velocity, ahead)
-        return keypoints, track.box_xyxy + np.tile(shift, 2)
+        return keypoints, track.box_xyxy + np.concatenate([shift, shift])
 
     def follow_boxes(self, frame_idx: int) -> tuple[list[int], np.ndarray]:
         """Track ids of the active tracks and the boxes (M, 4) xyxy to estimate them in at
-        ``frame_idx``: the enlarged extent of the velocity-predicted pose (None rows, i.e. NaN,
-        where the pose has no usable joint)."""
+        ``frame_idx``: the enlarged extent of the velocity-predicted pose (NaN rows where the
+        pose has no usable joint)."""
         ids = list(self.active)
-        boxes = np.full((len(ids), 4), np.nan)
-        for row, track_id in enumerate(ids):
-            keypoints, _ = self.predict(self.active[track_id], frame_idx)
-            box = pose_box(keypoints, self.enlarge_scale)
-            if box is not None:
-                boxes[row] = box
-        return ids, boxes
+        self._predicted = {t: self.predict(self.active[t], frame_idx)[0] for t in ids}
+        keypoints = np.array([self._predicted[t] for t in ids])
+        return ids, pose_boxes(keypoints, self.enlarge_scale)
 
     # ----- what happened this frame
     def follow(self, frame_idx: int, track_ids: list[int], boxes_xyxy: np.ndarray,
                keypoints: np.ndarray) -> list[int]:
         """Record the poses (M, K, 3) estimated in ``boxes_xyxy`` for the active ``track_ids``;
         returns the ids that turned out to duplicate another track's person (they are lost)."""
-        predicted = [self.predict(self.active[t], frame_idx)[0] for t in track_ids]
+        predicted = [self._predicted[t] if t in self._predicted else
+                     self.predict(self.active[t], frame_idx)[0] for t in track_ids]
         duplicates = self._duplicates(boxes_xyxy, keypoints, predicted)
+        observed = []
         for row, track_id in enumerate(track_ids):
             if row in duplicates:
                 self.lose(track_id)
             else:
-                self._observe(self.active[track_id], frame_idx, boxes_xyxy[row], keypoints[row])
+                observed.append(self.active[track_id])
+                self._observe(observed[-1], frame_idx, boxes_xyxy[row], keypoints[row])
+        self._update_velocities(observed)
         return [track_ids[row] for row in sorted(duplicates)]
 
     def keyframe(self, frame_idx: int, image: np.ndarray, boxes_xyxy: np.ndarray,
@@ -135,9 +143,11 @@ class TrackMemory:
         returns their track ids (re-identified or new)."""
         return self._associate(frame_idx, image, boxes_xyxy, keypoints, list(self.lost.values()))
 
-    def refresh_appearance(self, image: np.ndarray) -> None:
-        """Update the appearance of the active tracks from their current poses in ``image``."""
-        tracks = list(self.active.values())
+    def refresh_appearance(self, frame_idx: int, image: np.ndarray) -> None:
+        """Update the appearance of the active tracks not updated for
+        ``appearance_refresh_seconds`` from their current poses in ``image``."""
+        stale = frame_idx - self.params.appearance_refresh_seconds * self.fps
+        tracks = [t for t in self.active.values() if t.appearance_frame < stale]
         if tracks:
             descriptors = appearance_cue.describe(image, np.stack([t.keypoints for t in tracks]),
                                                   self.params.appearance)
@@ -171,6 +181,7 @@ class TrackMemory:
             ids.append(track.track_id)
             observed.append(track)
         if observed:
+            self._update_velocities(observed)
             self._update_appearance(observed, descriptors)
         return ids
 
@@ -199,7 +210,18 @@ class TrackMemory:
         keep = max(2, int(round(self.params.history_seconds * self.fps)))
         track.frames = (track.frames + [frame_idx])[-keep:]
         track.poses = (track.poses + [track.keypoints])[-keep:]
-        track.velocity = motion.velocity(track.frames, track.poses, self.params.motion, self.fps)
+
+    def _update_velocities(self, tracks: list[MemoryTrack]) -> None:
+        """Each track's velocity from its newest pose and the oldest within the motion window."""
+        if not tracks:
+            return
+        window = max(1, int(round(self.params.motion.window_seconds * self.fps)))
+        refs = [motion.reference_index(t.frames, window) for t in tracks]
+        old = np.array([t.poses[r] for t, r in zip(tracks, refs)])
+        new = np.array([t.poses[-1] for t in tracks])
+        gaps = np.array([t.frames[-1] - t.frames[r] for t, r in zip(tracks, refs)])
+        for track, v in zip(tracks, motion.velocities(old, new, gaps, self.params.motion)):
+            track.velocity = v
 
     def _update_appearance(self, tracks: list[MemoryTrack], descriptors: np.ndarray) -> None:
         """Blend each track's descriptor with its observation when its box is apart from
@@ -214,11 +236,15 @@ class TrackMemory:
             if track.track_id not in crowded and descriptor.sum() > 0:
                 track.appearance = appearance_cue.update(track.appearance, descriptor,
                                                          self.params.appearance.update_rate)
+                track.appearance_frame = track.last_seen
 
     def _duplicates(self, boxes_xyxy, keypoints, predicted) -> set[int]:
         """Rows whose pose is the same person as another row's (OKS above ``duplicate_oks``):
         of each such pair, the one further from its own prediction."""
         if len(keypoints) < 2:
+            return set()
+        overlap = geometry.iou_matrix(boxes_xyxy, boxes_xyxy)
+        if not np.triu(overlap > DUPLICATE_MIN_IOU, k=1).any():
             return set()
         similarity = 1.0 - self.oks.distances(boxes_xyxy, keypoints, boxes_xyxy, keypoints)
         pairs = np.argwhere(np.triu(similarity > self.params.duplicate_oks, k=1))
@@ -235,13 +261,18 @@ class TrackMemory:
         return dropped
 
 
-def pose_box(keypoints: np.ndarray, enlarge_scale: float) -> np.ndarray | None:
-    """The enlarged extent (4,) xyxy of a pose's joints with a score other than 0 or 3 (the
-    published rule of the tracked box, without its integer truncation); None if none."""
-    use = (keypoints[:, 2] != 0) & (keypoints[:, 2] != 3) & np.isfinite(keypoints).all(axis=1)
-    if not use.any():
-        return None
-    x1, y1 = keypoints[use, :2].min(axis=0)
-    x2, y2 = keypoints[use, :2].max(axis=0)
-    box = geometry.enlarge_box((x1, y1, x2, y2), enlarge_scale)
-    return None if box is None else np.asarray(box, dtype=np.float64)
+def pose_boxes(keypoints: np.ndarray, enlarge_scale: float) -> np.ndarray:
+    """(M, 4) xyxy: the enlarged extent of each pose's (M, K, 3) joints with a score other than
+    0 or 3 (the published rule of the tracked box, without its integer truncation); a NaN row
+    where no joint is usable or the enlarged box is invalid."""
+    boxes = np.full((len(keypoints), 4), np.nan)
+    if len(keypoints) == 0:
+        return boxes
+    use = (keypoints[..., 2] != 0) & (keypoints[..., 2] != 3) & np.isfinite(keypoints).all(-1)
+    low = np.where(use[..., None], keypoints[..., :2], np.inf).min(axis=1)
+    high = np.where(use[..., None], keypoints[..., :2], -np.inf).max(axis=1)
+    for row, (x1, y1, x2, y2) in enumerate(np.concatenate([low, high], axis=1).tolist()):
+        box = geometry.enlarge_box((x1, y1, x2, y2), enlarge_scale) if use[row].any() else None
+        if box is not None:
+            boxes[row] = box
+    return boxes

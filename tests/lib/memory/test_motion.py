@@ -1,4 +1,5 @@
-"""Keypoint-velocity motion: constant velocity recovered, outlier joints ignored, clamping."""
+"""Keypoint-velocity motion: constant velocity recovered, outlier joints ignored, clamping,
+the history window in seconds."""
 import numpy as np
 
 from lib.memory import motion
@@ -7,41 +8,52 @@ from tests.conftest import make_pose
 PARAMS = motion.MotionParams()
 
 
+def one(old, new, frames, params=PARAMS):
+    return motion.velocities(old[None], new[None], np.array([frames]), params)[0]
+
+
 def test_velocity_of_a_walking_pose_is_its_step():
     base = make_pose(100, 200)
-    moved = [base + np.array([7.0 * t, -3.0 * t, 0.0]) for t in range(6)]
-    assert np.allclose(motion.velocity(list(range(6)), moved, PARAMS, fps=25), [7, -3])
+    assert np.allclose(one(base, base + np.array([35.0, -15.0, 0.0]), 5), [7, -3])
 
 
 def test_one_wild_joint_does_not_move_the_body():
     base = make_pose(100, 200)
     later = base + np.array([4.0, 0.0, 0.0])
     later[6, :2] += 300  # a wrist jumps to another person
-    assert np.allclose(motion.velocity([0, 2], [base, later], PARAMS, fps=25), [2, 0])
+    assert np.allclose(one(base, later, 2), [2, 0])
+
+
+def test_masked_median_agrees_with_numpy():
+    rng = np.random.default_rng(1)
+    values, mask = rng.normal(size=(50, 15)), rng.random((50, 15)) < 0.6
+    ours = motion.masked_median(values, mask)
+    for row in range(50):
+        expected = np.median(values[row, mask[row]]) if mask[row].any() else 0.0
+        assert np.isclose(ours[row], expected)
 
 
 def test_velocity_is_clamped_to_the_persons_height_per_frame():
     base = make_pose(100, 200, size=100)
-    height = motion.pose_height(base, PARAMS.score_thresh)
-    jump = base + np.array([500.0, 0.0, 0.0])
-    v = motion.velocity([0, 1], [base, jump], PARAMS, fps=25)
+    height = motion.pose_heights(base[None], PARAMS.score_thresh)[0]
+    v = one(base, base + np.array([500.0, 0.0, 0.0]), 1)
     assert np.isclose(np.hypot(*v), PARAMS.max_speed * height) and v[0] > 0 and v[1] == 0
+    assert np.all(one(base, base + 9, 1, motion.MotionParams(max_speed=0.0)) == 0)
 
 
-def test_no_velocity_without_shared_joints_or_history():
+def test_no_velocity_without_shared_joints_or_time():
     base = make_pose(100, 200)
     unseen = base.copy()
-    unseen[:, 2] = 0.0
-    assert np.all(motion.velocity([0], [base], PARAMS, fps=25) == 0)
-    assert np.all(motion.velocity([0, 1], [unseen, base + 5], PARAMS, fps=25) == 0)
+    unseen[3:, 2] = 0.0  # only 3 joints seen: fewer than 3 shared after one more is hidden
+    unseen[0, 2] = 0.0
+    assert np.all(one(unseen, base + 5, 1) == 0)
+    assert np.all(one(base, base + 5, 0) == 0)
 
 
-def test_window_is_in_seconds():
-    base = make_pose(100, 200)
-    # the only older pose is 10 frames back: inside 0.2 s at 50 fps, outside at 25 fps
-    poses = [base, base + np.array([20.0, 0.0, 0.0])]
-    assert np.allclose(motion.velocity([0, 10], poses, PARAMS, fps=50), [2, 0])
-    assert np.all(motion.velocity([0, 10], poses, PARAMS, fps=25) == 0)
+def test_reference_is_the_oldest_pose_within_the_window():
+    assert motion.reference_index([0, 3, 6, 9, 10], 5) == 2
+    assert motion.reference_index([0, 10], 5) == 1
+    assert motion.reference_index([4, 5, 6], 5) == 0
 
 
 def test_predict_moves_joints_and_keeps_scores():
