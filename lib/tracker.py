@@ -13,8 +13,11 @@ import numpy as np
 from lib import geometry
 from lib.association import associate
 from lib.interfaces import NUM_JOINTS, Detector, FrameResult, Matcher, Person, PoseEstimator
+from lib.memory.loop import MemoryLoop
+from lib.memory.tracks import MemoryParams, TrackMemory
 
 LOST_SCORE_THRESH = 0.6  # published; belongs to heat-map scores in [0.5, 1.5]
+ASSOCIATIONS = ("published", "memory")
 
 
 class LightTracker:
@@ -41,6 +44,11 @@ class LightTracker:
     nms_iou_thresh: optional box NMS before pose estimation (published: off).
     empty_detections_end_tracks: when ``step`` is given detections and they are empty, the
         frame is returned empty and every track ends, keyframe or not (PoseTrack scripts).
+    association: "published" (the rules above, one frame of history) or "memory"
+        (``lib.memory``: lost tracks kept and re-identified, fused-cue global assignment at
+        keyframes, keypoint-velocity boxes, a newcomer check between keyframes).
+    fps: the video's frame rate; the memory mode's times are in seconds.
+    memory_params: the memory mode's constants (``lib.memory.tracks.MemoryParams``).
     """
 
     def __init__(self, detector: Detector | None, estimator: PoseEstimator,
@@ -49,13 +57,17 @@ class LightTracker:
                  lost_top_k: int = 4, lost_score_thresh: float | None = None,
                  pose_match: str = "best", keep_invalid_detections: bool = True,
                  keyframe_after_empty: bool = True, nms_iou_thresh: float | None = None,
-                 empty_detections_end_tracks: bool = False, num_joints: int = NUM_JOINTS):
+                 empty_detections_end_tracks: bool = False, num_joints: int = NUM_JOINTS,
+                 association: str = "published", fps: float = 25.0,
+                 memory_params: MemoryParams | None = None):
         if int(keyframe_interval) != keyframe_interval or keyframe_interval < 1:
             raise ValueError(f"keyframe_interval must be a whole number >= 1, got {keyframe_interval}")
         if enlarge_scale <= 0:
             raise ValueError(f"enlarge_scale must be > 0, got {enlarge_scale}")
         if not 1 <= lost_top_k <= num_joints:
             raise ValueError(f"lost_top_k must be between 1 and {num_joints}, got {lost_top_k}")
+        if association not in ASSOCIATIONS:
+            raise ValueError(f"association must be one of {ASSOCIATIONS}, got {association!r}")
         if lost_score_thresh is None:
             lost_score_thresh = getattr(estimator, "lost_score_thresh", LOST_SCORE_THRESH)
         self.detector, self.estimator, self.matcher = detector, estimator, matcher
@@ -71,6 +83,14 @@ class LightTracker:
         self.nms_iou_thresh = nms_iou_thresh
         self.empty_detections_end_tracks = empty_detections_end_tracks
         self.num_joints = num_joints
+        self.association = association
+        self._memory = None
+        if association == "memory":
+            memory = TrackMemory(matcher if match_thresh >= 0 else None,
+                                 memory_params or MemoryParams(), fps=fps,
+                                 enlarge_scale=enlarge_scale)
+            self._memory = MemoryLoop(memory, keyframe_interval=self.keyframe_interval,
+                                      keyframe_after_empty=keyframe_after_empty)
         self.reset()
 
     def reset(self) -> None:
@@ -84,6 +104,8 @@ class LightTracker:
         self._mandatory_keyframe = False
         self._previous: list[Person] = []  # the last frame's persons that have a track id
         self._previous_keypoints = np.zeros((0, self.num_joints, 3))  # stacked, same order
+        if self._memory is not None:
+            self._memory.reset()
 
     def step(self, image: np.ndarray, detections=None) -> FrameResult:
         """Track one frame.
@@ -94,6 +116,10 @@ class LightTracker:
         """
         _check_image(image)
         result = FrameResult(frame_idx=self._frame_idx, is_keyframe=False)
+        if self._memory is not None:
+            self._memory_step(image, detections, result)
+            self._frame_idx += 1
+            return result
         keyframe = self._mandatory_keyframe or self._frame_idx % self.keyframe_interval == 0
         if self.empty_detections_end_tracks and detections is not None \
                 and len(detections[0]) == 0:
@@ -150,6 +176,35 @@ class LightTracker:
             box_xywh, kps, col = next(poses)
             result.persons.append(Person(box_xywh, kps, self._track_id(col)))
         self._remember(result.tracked, keypoints)
+
+    def _memory_step(self, image: np.ndarray, detections, result: FrameResult) -> None:
+        """One frame of the memory mode (``lib.memory.loop``) with this tracker's models."""
+        def detect(frame):
+            return self._candidate_boxes(frame, detections, result)
+
+        def estimate(frame, boxes_xyxy, track_ids):
+            return self._estimate(frame, [geometry.xyxy_to_xywh(b) for b in boxes_xyxy.tolist()],
+                                  result)
+
+        def is_lost(keypoints):
+            return geometry.top_k_mean_scores(keypoints, self.lost_top_k) < self.lost_score_thresh
+
+        step = self._memory.step(self._frame_idx, image, detect, estimate, is_lost)
+        result.is_keyframe = step.is_keyframe
+        result.persons = [Person(geometry.xyxy_to_xywh(box), kps, track_id) for track_id, box, kps
+                          in zip(step.track_ids, step.boxes_xyxy.tolist(), step.keypoints)]
+        result.num_persons = len(result.persons)
+
+    def _candidate_boxes(self, image, detections, result: FrameResult) -> np.ndarray:
+        """Detections enlarged as at a keyframe, valid ones only, (N, 4) xyxy."""
+        height, width = image.shape[:2]
+        boxes = []
+        for box in self._detect(image, detections, result).tolist():
+            enlarged = geometry.enlarge_box(box, self.enlarge_scale)
+            if enlarged is not None and enlarged[0] < width and enlarged[1] < height \
+                    and geometry.box_valid(geometry.xyxy_to_xywh(enlarged)):
+                boxes.append(enlarged)
+        return geometry.as_boxes(boxes)
 
     def _remember(self, persons: list[Person], keypoints: np.ndarray) -> None:
         """Keep this frame's tracked persons (and their stacked poses) for the next frame."""

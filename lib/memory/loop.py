@@ -38,22 +38,22 @@ class MemoryStep:
 
 
 class MemoryLoop:
-    """The memory mode's frame logic over a ``TrackMemory``.
+    """The memory mode's frame logic over a ``TrackMemory`` (whose ``params`` give the newcomer
+    check's period, cover share and trigger).
 
     keyframe_interval: frames between scheduled keyframes (as the published mode).
-    check_interval: frames between newcomer checks (0: none).
-    cover_thresh: a detection at least this share inside a followed box is that person.
-    trigger: an optional ``ChangeTrigger``; a scheduled newcomer check then runs the detector
-        only when the image changed outside the followed boxes since the last check.
     keyframe_after_empty: a keyframe that found nobody makes the next frame a keyframe.
     """
 
-    def __init__(self, memory: TrackMemory, *, keyframe_interval: int, check_interval: int,
-                 cover_thresh: float = 0.5, trigger: ChangeTrigger | None = None,
+    def __init__(self, memory: TrackMemory, *, keyframe_interval: int,
                  keyframe_after_empty: bool = True):
-        self.memory, self.trigger = memory, trigger
-        self.keyframe_interval, self.check_interval = keyframe_interval, check_interval
-        self.cover_thresh, self.keyframe_after_empty = cover_thresh, keyframe_after_empty
+        params = memory.params
+        self.memory, self.keyframe_interval = memory, keyframe_interval
+        self.check_interval = max(0, int(round(params.check_seconds * memory.fps)))
+        if params.check_seconds > 0:
+            self.check_interval = max(1, self.check_interval)
+        self.cover_thresh, self.keyframe_after_empty = params.cover_thresh, keyframe_after_empty
+        self.trigger = ChangeTrigger() if params.change_trigger else None
         self.reset()
 
     def reset(self) -> None:

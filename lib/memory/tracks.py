@@ -34,6 +34,12 @@ class MemoryParams:
         other person's box by more than this IoU (an occluder's colours stay out).
     appearance_refresh_seconds: a followed track's appearance is refreshed (at newcomer checks)
         when its last update is older than this; keyframes update every matched track.
+    check_seconds: period of the newcomer check between keyframes (0: none; 25 fps: 0.2 s is
+        every 5th frame, one detector pass where detecting on every frame takes five).
+    cover_thresh: at a newcomer check, a detection at least this share of whose area lies in
+        a followed box is that person and is dropped.
+    change_trigger: a scheduled newcomer check runs the detector only when the image changed
+        outside the followed boxes since the last check (``lib.memory.newcomers``).
     """
 
     max_lost_seconds: float = 3.0
@@ -41,6 +47,9 @@ class MemoryParams:
     duplicate_oks: float = 0.6
     appearance_overlap: float = 0.1
     appearance_refresh_seconds: float = 0.5
+    check_seconds: float = 0.2
+    cover_thresh: float = 0.5
+    change_trigger: bool = False
     motion: motion.MotionParams = motion.MotionParams()
     appearance: appearance_cue.AppearanceParams = appearance_cue.AppearanceParams()
     assignment: AssignmentParams = AssignmentParams()

@@ -1,5 +1,7 @@
 """The memory mode's frame logic driven by scripted fakes: newcomers found early, a hidden person
 re-identified, lost tracks never reported, expiry in seconds, fast movers followed."""
+import dataclasses
+
 import numpy as np
 
 from lib import geometry
@@ -16,8 +18,8 @@ def enlarged(boxes_xyxy):
 def run(world, num_frames, *, interval=40, check=5, estimator=None, params=MemoryParams()):
     detector = ReplayDetector(world)
     estimator = estimator or ReplayEstimator(world)
-    loop = MemoryLoop(TrackMemory(params=params, fps=25), keyframe_interval=interval,
-                      check_interval=check)
+    params = dataclasses.replace(params, check_seconds=check / 25)
+    loop = MemoryLoop(TrackMemory(params=params, fps=25), keyframe_interval=interval)
 
     def estimate(image, boxes, track_ids):
         return estimator.estimate(image, boxes).reshape(-1, 15, 3)
@@ -101,7 +103,7 @@ def test_reset_restarts_ids():
     world = World({t: [(100, 150)] for t in range(10)})
     detector, estimator = ReplayDetector(world), ReplayEstimator(world)
     memory = TrackMemory(fps=25)
-    loop = MemoryLoop(memory, keyframe_interval=40, check_interval=5)
+    loop = MemoryLoop(memory, keyframe_interval=40)
     args = (lambda img: enlarged(detector.detect(img)[0]),
             lambda img, b, ids: estimator.estimate(img, b).reshape(-1, 15, 3),
             lambda k: geometry.top_k_mean_scores(k, 4) < 0.6)
