@@ -11,8 +11,9 @@ Per frame, in order:
 - otherwise follow: estimate each active track in the box of its velocity-predicted pose;
   a track whose pose is lost (or duplicates another track's person) becomes lost;
 - a newcomer check (every ``check_interval`` frames, and on a frame where a track was lost):
-  detect, drop detections a followed box covers, estimate the rest, keep the poses that pass
-  the lost test and associate them with the lost tracks (re-identified or new).
+  detect, drop detections that continue a followed track, estimate the rest, keep the poses
+  that pass the lost test and are no followed person's, and associate them with the lost
+  tracks (re-identified or new).
 """
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ class MemoryStep:
 
 class MemoryLoop:
     """The memory mode's frame logic over a ``TrackMemory`` (whose ``params`` give the newcomer
-    check's period, cover share and trigger).
+    check's period, cover IoU and trigger).
 
     keyframe_interval: frames between scheduled keyframes (as the published mode).
     keyframe_after_empty: a keyframe that found nobody makes the next frame a keyframe.
@@ -52,7 +53,7 @@ class MemoryLoop:
         self.check_interval = max(0, int(round(params.check_seconds * memory.fps)))
         if params.check_seconds > 0:
             self.check_interval = max(1, self.check_interval)
-        self.cover_thresh, self.keyframe_after_empty = params.cover_thresh, keyframe_after_empty
+        self.cover_iou, self.keyframe_after_empty = params.cover_iou, keyframe_after_empty
         self.trigger = ChangeTrigger() if params.change_trigger else None
         self.reset()
 
@@ -114,7 +115,7 @@ class MemoryLoop:
         self.memory.refresh_appearance(frame_idx, image)
         boxes = np.asarray(detect(image), dtype=np.float64).reshape(-1, 4)
         followed = np.array([t.box_xyxy for t in self.memory.active.values()]).reshape(-1, 4)
-        boxes = boxes[~covered(boxes, followed, self.cover_thresh)]
+        boxes = boxes[~covered(boxes, followed, self.cover_iou)]
         if len(boxes):
             keypoints = estimate(image, boxes, None)
             seen = ~np.asarray(is_lost(keypoints), dtype=bool)

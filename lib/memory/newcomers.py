@@ -1,9 +1,10 @@
-"""Finding people who enter between keyframes (numpy + cv2): which detections no track covers,
-and a frame-difference trigger that says when uncovered parts of the image changed.
+"""Finding people who enter between keyframes (numpy, scipy, cv2): which detections continue
+no followed track, and a frame-difference trigger that says when uncovered parts of the image
+changed.
 
 The memory mode runs its detector on a short period (a "check frame") and keeps only the
-detections that no followed track covers; the trigger, when enabled, skips that detector pass
-on check frames where nothing outside the followed people moved.
+detections that continue no followed track; the trigger, when enabled, skips that detector
+pass on check frames where nothing outside the followed people moved.
 """
 from __future__ import annotations
 
@@ -11,22 +12,26 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from scipy.optimize import linear_sum_assignment
 
 from lib import geometry
 
 
 def covered(boxes_xyxy: np.ndarray, track_boxes_xyxy: np.ndarray, thresh: float) -> np.ndarray:
-    """(N,) bool: the share of each box's area inside some track box (one track at a time) is
-    at least ``thresh``. boxes_xyxy (N, 4), track_boxes_xyxy (M, 4)."""
+    """(N,) bool: the box continues a followed track. Boxes and track boxes are paired one to
+    one by the largest total IoU (``linear_sum_assignment``); a box is covered when its pair's
+    IoU is at least ``thresh``. boxes_xyxy (N, 4), track_boxes_xyxy (M, 4).
+
+    One to one, so two people standing in one followed box are two detections and one of
+    them is left for the newcomer association."""
     boxes, tracks = geometry.as_boxes(boxes_xyxy), geometry.as_boxes(track_boxes_xyxy)
+    result = np.zeros(len(boxes), dtype=bool)
     if len(boxes) == 0 or len(tracks) == 0:
-        return np.zeros(len(boxes), dtype=bool)
-    top_left = np.maximum(boxes[:, None, :2], tracks[None, :, :2])
-    bottom_right = np.minimum(boxes[:, None, 2:], tracks[None, :, 2:])
-    inter = np.clip(bottom_right - top_left, 0, None).prod(-1)
-    area = np.clip(boxes[:, 2:] - boxes[:, :2], 0, None).prod(-1)
-    share = np.divide(inter, area[:, None], out=np.zeros_like(inter), where=area[:, None] > 0)
-    return (share >= thresh).any(axis=1)
+        return result
+    iou = geometry.iou_matrix(boxes, tracks)
+    rows, cols = linear_sum_assignment(-iou)
+    result[rows[iou[rows, cols] >= thresh]] = True
+    return result
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from lib.memory.assignment import AssignmentParams, FusedAssigner, TrackCues
 from lib.oks import OKSMatcher
 
 DUPLICATE_MIN_IOU = 0.3  # boxes overlapping less cannot hold poses of OKS above duplicate_oks
+DUPLICATE_MARGIN = 0.1  # own-prediction OKS closer than this: the younger duplicate is dropped
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,9 @@ class MemoryParams:
         when its last update is older than this; keyframes update every matched track.
     check_seconds: period of the newcomer check between keyframes (0: none; 25 fps: 0.2 s is
         every 5th frame, one detector pass where detecting on every frame takes five).
-    cover_thresh: at a newcomer check, a detection at least this share of whose area lies in
-        a followed box is that person and is dropped.
+    cover_iou: at a newcomer check, a detection paired one to one with a followed box at
+        this IoU or more is that person and is dropped; of the others, a pose with OKS above
+        ``duplicate_oks`` to a followed pose is dropped too.
     change_trigger: a scheduled newcomer check runs the detector only when the image changed
         outside the followed boxes since the last check (``lib.memory.newcomers``).
     """
@@ -48,7 +50,7 @@ class MemoryParams:
     appearance_overlap: float = 0.1
     appearance_refresh_seconds: float = 0.5
     check_seconds: float = 0.2
-    cover_thresh: float = 0.5
+    cover_iou: float = 0.3
     change_trigger: bool = False
     motion: motion.MotionParams = motion.MotionParams()
     appearance: appearance_cue.AppearanceParams = appearance_cue.AppearanceParams()
@@ -125,7 +127,7 @@ class TrackMemory:
         returns the ids that turned out to duplicate another track's person (they are lost)."""
         predicted = [self._predicted[t] if t in self._predicted else
                      self.predict(self.active[t], frame_idx)[0] for t in track_ids]
-        duplicates = self._duplicates(boxes_xyxy, keypoints, predicted)
+        duplicates = self._duplicates(track_ids, boxes_xyxy, keypoints, predicted)
         observed = []
         for row, track_id in enumerate(track_ids):
             if row in duplicates:
@@ -148,9 +150,24 @@ class TrackMemory:
 
     def newcomers(self, frame_idx: int, image: np.ndarray, boxes_xyxy: np.ndarray,
                   keypoints: np.ndarray) -> list[int]:
-        """Associate N candidates that no followed track covers with the lost tracks only;
-        returns their track ids (re-identified or new)."""
-        return self._associate(frame_idx, image, boxes_xyxy, keypoints, list(self.lost.values()))
+        """Associate N candidates that continue no followed track with the lost tracks only;
+        returns their track ids (re-identified or new), None for a candidate whose pose is a
+        followed person's (OKS above ``duplicate_oks``)."""
+        boxes = geometry.as_boxes(boxes_xyxy)
+        fresh = np.ones(len(boxes), dtype=bool)
+        if self.active and len(boxes):
+            followed = list(self.active.values())
+            similarity = 1.0 - self.oks.distances(
+                boxes, keypoints, np.array([t.box_xyxy for t in followed]),
+                np.array([t.keypoints for t in followed]))
+            fresh = ~(similarity > self.params.duplicate_oks).any(axis=1)
+        ids: list[int | None] = [None] * len(boxes)
+        if fresh.any():
+            found = self._associate(frame_idx, image, boxes[fresh], keypoints[fresh],
+                                    list(self.lost.values()))
+            for row, track_id in zip(np.flatnonzero(fresh), found):
+                ids[row] = track_id
+        return ids
 
     def refresh_appearance(self, frame_idx: int, image: np.ndarray) -> None:
         """Update the appearance of the active tracks not updated for
@@ -247,9 +264,10 @@ class TrackMemory:
                                                          self.params.appearance.update_rate)
                 track.appearance_frame = track.last_seen
 
-    def _duplicates(self, boxes_xyxy, keypoints, predicted) -> set[int]:
+    def _duplicates(self, track_ids, boxes_xyxy, keypoints, predicted) -> set[int]:
         """Rows whose pose is the same person as another row's (OKS above ``duplicate_oks``):
-        of each such pair, the one further from its own prediction."""
+        of each such pair, the one clearly further from its own prediction (OKS lower by
+        ``DUPLICATE_MARGIN``), else the younger track."""
         if len(keypoints) < 2:
             return set()
         overlap = geometry.iou_matrix(boxes_xyxy, boxes_xyxy)
@@ -266,7 +284,11 @@ class TrackMemory:
         dropped: set[int] = set()
         for a, b in pairs.tolist():
             if a not in dropped and b not in dropped:
-                dropped.add(a if own[a] < own[b] else b)
+                if abs(own[a] - own[b]) > DUPLICATE_MARGIN:
+                    dropped.add(a if own[a] < own[b] else b)
+                else:
+                    age = [(self.active[track_ids[r]].first_seen, track_ids[r]) for r in (a, b)]
+                    dropped.add(a if age[0] > age[1] else b)
         return dropped
 
 

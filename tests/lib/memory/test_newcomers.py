@@ -4,11 +4,13 @@ import numpy as np
 from lib.memory.newcomers import ChangeTrigger, TriggerParams, covered
 
 
-def test_covered_by_share_of_own_area():
-    tracks = np.array([[0, 0, 100, 100.0]])
-    boxes = np.array([[10, 10, 50, 50], [80, 0, 120, 100], [200, 200, 260, 300.0]])
-    assert covered(boxes, tracks, 0.5).tolist() == [True, True, False]
-    assert covered(boxes, tracks, 0.6).tolist() == [True, False, False]
+def test_covered_one_to_one_by_iou():
+    tracks = np.array([[0, 0, 100, 100.0], [300, 0, 400, 100]])
+    boxes = np.array([[5, 0, 105, 100], [0, 0, 90, 100], [200, 200, 260, 300.0]])
+    # both first boxes fit track 0 well; only one of them continues it
+    assert covered(boxes, tracks, 0.5).tolist() == [True, False, False]
+    assert covered(boxes[1:], tracks, 0.5).tolist() == [True, False]
+    assert covered(boxes[:1], tracks, 0.95).tolist() == [False]
     assert covered(boxes, np.zeros((0, 4)), 0.5).tolist() == [False] * 3
 
 
