@@ -7,7 +7,8 @@ functions, so model timing, box enlargement and the lost-pose test stay in the t
 Per frame, in order:
 - keyframe (every ``keyframe_interval`` frames, or when no track is active or the last
   keyframe found nobody): detect, estimate every candidate's pose, associate all candidates
-  with the active and lost tracks in one assignment (``TrackMemory.keyframe``);
+  with the active and lost tracks in one assignment (``TrackMemory.keyframe``); an active
+  track no detection continues is followed (``follow_undetected``) or lost;
 - otherwise follow: estimate each active track in the box of its velocity-predicted pose;
   a track whose pose is lost (or duplicates another track's person) becomes lost;
 - a newcomer check (every ``check_interval`` frames, and on a frame where a track was lost):
@@ -43,7 +44,8 @@ class MemoryLoop:
     check's period, cover IoU and trigger).
 
     keyframe_interval: frames between scheduled keyframes (as the published mode).
-    keyframe_after_empty: a keyframe that found nobody makes the next frame a keyframe.
+    keyframe_after_empty: a keyframe that found nobody and follows nobody makes the next frame
+        a keyframe.
     """
 
     def __init__(self, memory: TrackMemory, *, keyframe_interval: int,
@@ -70,22 +72,12 @@ class MemoryLoop:
         candidates); is_lost(keypoints) -> (N,) bool."""
         keyframe = (self._mandatory_keyframe or frame_idx % self.keyframe_interval == 0
                     or not self.memory.active)
-        calls = 0
         if keyframe:
-            calls = self._keyframe(frame_idx, image, detect, estimate)
+            calls = self._keyframe(frame_idx, image, detect, estimate, is_lost)
         else:
-            ids, boxes = self.memory.follow_boxes(frame_idx)
-            usable = np.isfinite(boxes).all(axis=1)
-            keypoints = estimate(image, boxes[usable], [t for t, u in zip(ids, usable) if u])
-            lost = np.zeros(len(ids), dtype=bool)
-            lost[usable] = is_lost(keypoints)
-            lost[~usable] = True
-            kept = [t for t, gone in zip(ids, lost) if not gone]
-            keep_rows = ~lost[usable]
-            for track_id in [t for t, gone in zip(ids, lost) if gone]:
-                self.memory.lose(track_id)
-            duplicates = self.memory.follow(frame_idx, kept, boxes[~lost], keypoints[keep_rows])
-            if lost.any() or duplicates or self._check_due(frame_idx, image):
+            calls = 0
+            gone = self._follow(frame_idx, image, estimate, is_lost, list(self.memory.active))
+            if gone or self._check_due(frame_idx, image):
                 calls = self._newcomers(frame_idx, image, detect, estimate, is_lost)
         self.memory.expire(frame_idx)
         active = list(self.memory.active.values())
@@ -94,14 +86,37 @@ class MemoryLoop:
                           np.array([t.box_xyxy for t in active]).reshape(-1, 4),
                           np.array([t.keypoints for t in active]).reshape(-1, num_joints, 3))
 
-    def _keyframe(self, frame_idx, image, detect, estimate) -> int:
+    def _keyframe(self, frame_idx, image, detect, estimate, is_lost) -> int:
         self._mandatory_keyframe = False
         boxes = np.asarray(detect(image), dtype=np.float64).reshape(-1, 4)
         keypoints = estimate(image, boxes, None)
-        self.memory.keyframe(frame_idx, image, boxes, keypoints)
-        if len(boxes) == 0:
+        ids = self.memory.keyframe(frame_idx, image, boxes, keypoints)
+        missed = [t for t in self.memory.active if t not in ids]
+        if self.memory.params.follow_undetected:
+            self._follow(frame_idx, image, estimate, is_lost, missed, confirmed=ids)
+        else:
+            for track_id in missed:
+                self.memory.lose(track_id)
+        if len(boxes) == 0 and not self.memory.active:
             self._mandatory_keyframe = self.keyframe_after_empty
         return 1
+
+    def _follow(self, frame_idx, image, estimate, is_lost, track_ids, confirmed=()) -> bool:
+        """Estimate ``track_ids`` in their predicted boxes; the lost and the duplicates become
+        lost tracks. True when any did."""
+        if not track_ids:
+            return False
+        ids, boxes = self.memory.follow_boxes(frame_idx, track_ids)
+        usable = np.isfinite(boxes).all(axis=1)
+        keypoints = estimate(image, boxes[usable], [t for t, u in zip(ids, usable) if u])
+        lost = ~usable
+        lost[usable] = is_lost(keypoints)
+        for track_id in [t for t, gone in zip(ids, lost) if gone]:
+            self.memory.lose(track_id)
+        kept = [t for t, gone in zip(ids, lost) if not gone]
+        duplicates = self.memory.follow(frame_idx, kept, boxes[~lost],
+                                        keypoints[~lost[usable]], confirmed=confirmed)
+        return bool(lost.any() or duplicates)
 
     def _check_due(self, frame_idx: int, image: np.ndarray) -> bool:
         if self.check_interval <= 0 or frame_idx % self.check_interval != 0:

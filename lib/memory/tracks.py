@@ -35,6 +35,9 @@ class MemoryParams:
         other person's box by more than this IoU (an occluder's colours stay out).
     appearance_refresh_seconds: a followed track's appearance is refreshed (at newcomer checks)
         when its last update is older than this; keyframes update every matched track.
+    follow_undetected: at a keyframe, an active track that no detection continues is followed
+        as between keyframes and stays active while its pose is seen (a detector miss does not
+        end it); False: it is lost.
     check_seconds: period of the newcomer check between keyframes (0: none; 25 fps: 0.2 s is
         every 5th frame, one detector pass where detecting on every frame takes five).
     cover_iou: at a newcomer check, a detection paired one to one with a followed box at
@@ -49,6 +52,7 @@ class MemoryParams:
     duplicate_oks: float = 0.6
     appearance_overlap: float = 0.1
     appearance_refresh_seconds: float = 0.5
+    follow_undetected: bool = True
     check_seconds: float = 0.2
     cover_iou: float = 0.3
     change_trigger: bool = False
@@ -111,23 +115,31 @@ class TrackMemory:
         keypoints = motion.predict(track.keypoints, track.velocity, ahead)
         return keypoints, track.box_xyxy + np.concatenate([shift, shift])
 
-    def follow_boxes(self, frame_idx: int) -> tuple[list[int], np.ndarray]:
-        """Track ids of the active tracks and the boxes (M, 4) xyxy to estimate them in at
-        ``frame_idx``: the enlarged extent of the velocity-predicted pose (NaN rows where the
-        pose has no usable joint)."""
-        ids = list(self.active)
+    def follow_boxes(self, frame_idx: int, track_ids=None) -> tuple[list[int], np.ndarray]:
+        """Track ids of the active tracks (or the given ones) and the boxes (M, 4) xyxy to
+        estimate them in at ``frame_idx``: the enlarged extent of the velocity-predicted pose
+        (NaN rows where the pose has no usable joint)."""
+        ids = list(self.active) if track_ids is None else list(track_ids)
         self._predicted = {t: self.predict(self.active[t], frame_idx)[0] for t in ids}
         keypoints = np.array([self._predicted[t] for t in ids])
         return ids, pose_boxes(keypoints, self.enlarge_scale)
 
     # ----- what happened this frame
     def follow(self, frame_idx: int, track_ids: list[int], boxes_xyxy: np.ndarray,
-               keypoints: np.ndarray) -> list[int]:
+               keypoints: np.ndarray, confirmed=()) -> list[int]:
         """Record the poses (M, K, 3) estimated in ``boxes_xyxy`` for the active ``track_ids``;
-        returns the ids that turned out to duplicate another track's person (they are lost)."""
+        returns the ids that turned out to duplicate another followed track's person, or the
+        person of a track in ``confirmed`` (seen in a detection this frame); they are lost."""
         predicted = [self._predicted[t] if t in self._predicted else
                      self.predict(self.active[t], frame_idx)[0] for t in track_ids]
         duplicates = self._duplicates(track_ids, boxes_xyxy, keypoints, predicted)
+        if confirmed and len(track_ids):
+            seen = [self.active[t] for t in confirmed]
+            similarity = 1.0 - self.oks.distances(
+                boxes_xyxy, keypoints, np.array([t.box_xyxy for t in seen]),
+                np.array([t.keypoints for t in seen]))
+            duplicates |= set(np.flatnonzero((similarity > self.params.duplicate_oks)
+                                             .any(axis=1)).tolist())
         observed = []
         for row, track_id in enumerate(track_ids):
             if row in duplicates:
@@ -141,12 +153,10 @@ class TrackMemory:
     def keyframe(self, frame_idx: int, image: np.ndarray, boxes_xyxy: np.ndarray,
                  keypoints: np.ndarray) -> list[int]:
         """Associate N candidates with every active and lost track; returns their track ids
-        (new ids for the unmatched). Active tracks left unmatched become lost."""
+        (new ids for the unmatched). Active tracks left unmatched stay active: the caller
+        follows or loses them."""
         tracks = list(self.active.values()) + list(self.lost.values())
-        ids = self._associate(frame_idx, image, boxes_xyxy, keypoints, tracks)
-        for track_id in [t for t in self.active if t not in ids]:
-            self.lose(track_id)
-        return ids
+        return self._associate(frame_idx, image, boxes_xyxy, keypoints, tracks)
 
     def newcomers(self, frame_idx: int, image: np.ndarray, boxes_xyxy: np.ndarray,
                   keypoints: np.ndarray) -> list[int]:

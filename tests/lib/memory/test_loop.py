@@ -15,8 +15,9 @@ def enlarged(boxes_xyxy):
     return np.array([geometry.enlarge_box(b, 0.2) for b in boxes_xyxy.tolist()]).reshape(-1, 4)
 
 
-def run(world, num_frames, *, interval=40, check=5, estimator=None, params=MemoryParams()):
-    detector = ReplayDetector(world)
+def run(world, num_frames, *, interval=40, check=5, estimator=None, params=MemoryParams(),
+        detector=None):
+    detector = detector or ReplayDetector(world)
     estimator = estimator or ReplayEstimator(world)
     params = dataclasses.replace(params, check_seconds=check / 25)
     loop = MemoryLoop(TrackMemory(params=params, fps=25), keyframe_interval=interval)
@@ -111,3 +112,14 @@ def test_reset_restarts_ids():
     memory.lose(0)
     loop.reset()
     assert not memory.lost and loop.step(0, make_frame(0), *args).track_ids == [0]
+
+
+def test_detector_miss_at_a_keyframe_does_not_end_a_followed_track():
+    world = World({t: [(100, 150), (400, 200)] for t in range(50)})
+    # at keyframe 40 the detector sees only the first person
+    missing = ReplayDetector(world, boxes={40: [[50, 100, 150, 200]]})
+    steps, _ = run(world, 50, detector=missing)
+    assert all(s.track_ids == [0, 1] for s in steps)
+    steps, _ = run(world, 50, detector=ReplayDetector(world, boxes={40: [[50, 100, 150, 200]]}),
+                   params=MemoryParams(follow_undetected=False))
+    assert steps[40].track_ids == [0] and sorted(steps[45].track_ids) == [0, 1]
