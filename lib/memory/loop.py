@@ -30,13 +30,13 @@ from lib.memory.tracks import TrackMemory
 @dataclass
 class MemoryStep:
     """What one frame produced: whether it was a keyframe, how many detector passes ran
-    (0 or 1), and the active tracks' ids, boxes_xyxy (N, 4) and keypoints (N, K, 3)."""
+    (0 or 1), and the active tracks' ids, boxes_xyxy (N, 4) and keypoints (N items (K, 3))."""
 
     is_keyframe: bool
     num_detector_calls: int
     track_ids: list[int]
     boxes_xyxy: np.ndarray
-    keypoints: np.ndarray
+    keypoints: list[np.ndarray]
 
 
 class MemoryLoop:
@@ -81,10 +81,9 @@ class MemoryLoop:
                 calls = self._newcomers(frame_idx, image, detect, estimate, is_lost)
         self.memory.expire(frame_idx)
         active = list(self.memory.active.values())
-        num_joints = active[0].keypoints.shape[0] if active else 0
         return MemoryStep(keyframe, calls, [t.track_id for t in active],
                           np.array([t.box_xyxy for t in active]).reshape(-1, 4),
-                          np.array([t.keypoints for t in active]).reshape(-1, num_joints, 3))
+                          [t.keypoints for t in active])
 
     def _keyframe(self, frame_idx, image, detect, estimate, is_lost) -> int:
         self._mandatory_keyframe = False

@@ -35,6 +35,8 @@ class MemoryParams:
         other person's box by more than this IoU (an occluder's colours stay out).
     appearance_refresh_seconds: a followed track's appearance is refreshed (at newcomer checks)
         when its last update is older than this; keyframes update every matched track.
+    min_remember_seconds: a track lost before it was seen this long is forgotten at once (a
+        box on a passer-by's shadow or a second box on one body leaves no memory).
     follow_undetected: at a keyframe, an active track that no detection continues is followed
         as between keyframes and stays active while its pose is seen (a detector miss does not
         end it); False: it is lost.
@@ -52,6 +54,7 @@ class MemoryParams:
     duplicate_oks: float = 0.6
     appearance_overlap: float = 0.1
     appearance_refresh_seconds: float = 0.5
+    min_remember_seconds: float = 0.0
     follow_undetected: bool = True
     check_seconds: float = 0.2
     cover_iou: float = 0.3
@@ -133,6 +136,7 @@ class TrackMemory:
         predicted = [self._predicted[t] if t in self._predicted else
                      self.predict(self.active[t], frame_idx)[0] for t in track_ids]
         duplicates = self._duplicates(track_ids, boxes_xyxy, keypoints, predicted)
+        confirmed = [t for t in confirmed if t is not None]
         if confirmed and len(track_ids):
             seen = [self.active[t] for t in confirmed]
             similarity = 1.0 - self.oks.distances(
@@ -153,8 +157,8 @@ class TrackMemory:
     def keyframe(self, frame_idx: int, image: np.ndarray, boxes_xyxy: np.ndarray,
                  keypoints: np.ndarray) -> list[int]:
         """Associate N candidates with every active and lost track; returns their track ids
-        (new ids for the unmatched). Active tracks left unmatched stay active: the caller
-        follows or loses them."""
+        (new ids for the unmatched; None for a candidate whose pose repeats a better one's).
+        Active tracks left unmatched stay active: the caller follows or loses them."""
         tracks = list(self.active.values()) + list(self.lost.values())
         return self._associate(frame_idx, image, boxes_xyxy, keypoints, tracks)
 
@@ -190,8 +194,11 @@ class TrackMemory:
             self._update_appearance(tracks, descriptors)
 
     def lose(self, track_id: int) -> None:
-        """Move an active track to the lost ones (kept until it expires)."""
-        self.lost[track_id] = self.active.pop(track_id)
+        """Move an active track to the lost ones (kept until it expires); a track seen for
+        less than ``min_remember_seconds`` is forgotten instead."""
+        track = self.active.pop(track_id)
+        if track.last_seen - track.first_seen >= self.params.min_remember_seconds * self.fps:
+            self.lost[track_id] = track
 
     def expire(self, frame_idx: int) -> None:
         """Forget lost tracks unseen for more than ``max_lost_seconds``."""
@@ -200,8 +207,33 @@ class TrackMemory:
             del self.lost[track_id]
 
     # ----- internals
-    def _associate(self, frame_idx, image, boxes_xyxy, keypoints, tracks) -> list[int]:
-        boxes = geometry.as_boxes(boxes_xyxy)
+    def _associate(self, frame_idx, image, boxes_xyxy, keypoints, tracks) -> list[int | None]:
+        """Track ids of the candidates after pose NMS and the fused assignment with ``tracks``
+        (new ids for the unmatched, None for the suppressed)."""
+        unique = self._unique_poses(boxes_xyxy, keypoints)
+        ids: list[int | None] = [None] * len(unique)
+        if unique.any():
+            found = self._assign(frame_idx, image, geometry.as_boxes(boxes_xyxy)[unique],
+                                 np.asarray(keypoints)[unique], tracks)
+            for row, track_id in zip(np.flatnonzero(unique), found):
+                ids[row] = track_id
+        return ids
+
+    def _unique_poses(self, boxes_xyxy, keypoints) -> np.ndarray:
+        """(N,) bool: candidates kept by NMS on poses: by mean joint score, a pose with OKS
+        above ``duplicate_oks`` to a kept one is the same person (two boxes on one body)."""
+        keep = np.ones(len(keypoints), dtype=bool)
+        if len(keypoints) < 2:
+            return keep
+        similarity = 1.0 - self.oks.distances(boxes_xyxy, keypoints, boxes_xyxy, keypoints)
+        for row in np.argsort(-np.asarray(keypoints)[..., 2].mean(axis=1), kind="stable"):
+            if keep[row]:
+                same = similarity[row] > self.params.duplicate_oks
+                same[row] = False
+                keep[same] = False
+        return keep
+
+    def _assign(self, frame_idx, image, boxes, keypoints, tracks) -> list[int]:
         descriptors = appearance_cue.describe(image, keypoints, self.params.appearance) \
             if len(boxes) else None
         match = self.assigner.assign(boxes, keypoints, descriptors,
