@@ -6,8 +6,9 @@ functions, so model timing, box enlargement and the lost-pose test stay in the t
 
 Per frame, in order:
 - keyframe (every ``keyframe_interval`` frames, or when no track is active or the last
-  keyframe found nobody): detect, estimate every candidate's pose, associate all candidates
-  with the active and lost tracks in one assignment (``TrackMemory.keyframe``); an active
+  keyframe found nobody): detect, estimate every candidate's pose, associate the candidates
+  whose pose passes the lost test with the active and lost tracks in one assignment
+  (``TrackMemory.keyframe``; a box on something that is no person's pose starts nothing); an active
   track no detection continues is followed (``follow_undetected``) or lost;
 - otherwise follow: estimate each active track in the box of its velocity-predicted pose;
   a track whose pose is lost (or duplicates another track's person) becomes lost;
@@ -89,7 +90,8 @@ class MemoryLoop:
         self._mandatory_keyframe = False
         boxes = np.asarray(detect(image), dtype=np.float64).reshape(-1, 4)
         keypoints = estimate(image, boxes, None)
-        ids = self.memory.keyframe(frame_idx, image, boxes, keypoints)
+        seen = ~np.asarray(is_lost(keypoints), dtype=bool) if len(boxes) else np.zeros(0, bool)
+        ids = self.memory.keyframe(frame_idx, image, boxes[seen], keypoints[seen])
         missed = [t for t in self.memory.active if t not in ids]
         if self.memory.params.follow_undetected:
             self._follow(frame_idx, image, estimate, is_lost, missed, confirmed=ids)

@@ -27,12 +27,15 @@ class MotionParams:
     score_thresh: joints with a score at or below this do not count.
     lost_decay_seconds: while a track is lost its predicted displacement grows as if the person
         kept the velocity for at most this long (people slow down or stop behind occluders).
+    span_last: the box a followed person is estimated in spans the last pose as well as the
+        predicted one (a velocity that is too small still leaves the person inside).
     """
 
     window_seconds: float = 0.2
     max_speed: float = 0.5
     score_thresh: float = 0.3
     lost_decay_seconds: float = 0.5
+    span_last: bool = False
 
 
 def pose_heights(keypoints: np.ndarray, score_thresh: float) -> np.ndarray:

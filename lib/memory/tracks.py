@@ -120,12 +120,18 @@ class TrackMemory:
 
     def follow_boxes(self, frame_idx: int, track_ids=None) -> tuple[list[int], np.ndarray]:
         """Track ids of the active tracks (or the given ones) and the boxes (M, 4) xyxy to
-        estimate them in at ``frame_idx``: the enlarged extent of the velocity-predicted pose
-        (NaN rows where the pose has no usable joint)."""
+        estimate them in at ``frame_idx``: the enlarged extent of the velocity-predicted pose,
+        with ``motion.span_last`` also of the last pose (NaN rows where the pose has no usable
+        joint)."""
         ids = list(self.active) if track_ids is None else list(track_ids)
         self._predicted = {t: self.predict(self.active[t], frame_idx)[0] for t in ids}
-        keypoints = np.array([self._predicted[t] for t in ids])
-        return ids, pose_boxes(keypoints, self.enlarge_scale)
+        boxes = pose_boxes(np.array([self._predicted[t] for t in ids]), self.enlarge_scale)
+        if self.params.motion.span_last and ids:
+            last = pose_boxes(np.array([self.active[t].keypoints for t in ids]),
+                              self.enlarge_scale)
+            boxes = np.concatenate([np.minimum(boxes[:, :2], last[:, :2]),
+                                    np.maximum(boxes[:, 2:], last[:, 2:])], axis=1)
+        return ids, boxes
 
     # ----- what happened this frame
     def follow(self, frame_idx: int, track_ids: list[int], boxes_xyxy: np.ndarray,
