@@ -38,7 +38,9 @@ class AssignmentParams:
     distance_gate: a pair is allowed only when the candidate's box centre lies within this many
         track heights of the predicted box centre, or their boxes overlap ...
     distance_gate_growth: ... plus this many heights per second the track has been lost.
-    appearance_gate: a pair whose appearance distance is above this is never matched.
+    appearance_gate: a lost track is never matched to a candidate whose appearance distance is
+        above this (a track seen in the previous frame is not gated by appearance: its place
+        is known, and a partial occluder changes the colours its box holds).
     matcher_gate: a pair whose matcher distance is above this is never matched (None: no gate).
     """
 
@@ -127,8 +129,9 @@ class FusedAssigner:
         distance = np.linalg.norm(centres[:, None] - track_centres[None], axis=-1)
         ok = (distance <= reach[None, :]) | (cues["iou"] < 1.0)
         ok &= np.isfinite(fused) & (fused <= p.max_cost)
-        if "appearance" in cues:
-            ok &= ~(cues["appearance"] > p.appearance_gate)          # NaN passes
+        lost = (np.asarray(tracks.seconds_lost) > 0)[None, :]
+        if "appearance" in cues:  # a track seen last frame is placed; occluders change colours
+            ok &= ~(lost & (cues["appearance"] > p.appearance_gate))   # NaN passes
         if "matcher_raw" in cues and p.matcher_gate is not None:
             ok &= ~(cues["matcher_raw"] > p.matcher_gate)
         return ok
