@@ -1,0 +1,88 @@
+"""TrackMemory: pose NMS of candidates, duplicate followed poses, remembering and expiry in
+seconds, re-identification of a lost track."""
+import dataclasses
+
+import numpy as np
+
+from lib.memory.tracks import MemoryParams, TrackMemory, pose_boxes
+from tests.conftest import make_pose
+
+IMAGE = np.zeros((360, 640, 3), np.uint8)
+
+
+def body(cx, cy=180.0):
+    return make_pose(0, 0) + np.array([cx, cy, 0.0])
+
+
+def box(pose, margin=10.0):
+    return np.array([pose[:, 0].min() - margin, pose[:, 1].min() - margin,
+                     pose[:, 0].max() + margin, pose[:, 1].max() + margin])
+
+
+def test_two_boxes_on_one_body_give_one_track():
+    memory = TrackMemory(fps=25)
+    pose = body(200)
+    near_copy = pose + np.array([2.0, 1.0, 0.0])
+    near_copy[:, 2] = 0.9  # the weaker of the two
+    ids = memory.keyframe(0, IMAGE, np.stack([box(pose), box(near_copy, 25)]),
+                          np.stack([pose, near_copy]))
+    assert ids == [0, None] and list(memory.active) == [0]
+
+
+def test_lost_track_is_reidentified_and_new_person_gets_new_id():
+    memory = TrackMemory(fps=25)
+    memory.keyframe(0, IMAGE, box(body(200))[None], body(200)[None])
+    for t in range(1, 10):
+        memory.follow(t, [0], box(body(200 + 2 * t))[None], body(200 + 2 * t)[None])
+    memory.lose(0)
+    ids = memory.keyframe(20, IMAGE, np.stack([box(body(240)), box(body(500))]),
+                          np.stack([body(240), body(500)]))
+    assert ids == [0, 1] and not memory.lost
+
+
+def test_duplicate_followed_pose_drops_the_track_that_did_not_expect_it():
+    memory = TrackMemory(fps=25)
+    memory.keyframe(0, IMAGE, np.stack([box(body(200)), box(body(320))]),
+                    np.stack([body(200), body(320)]))
+    # track 1's box slid onto person 0: both followed poses are person 0 at x 202
+    pose = body(202)
+    lost = memory.follow(1, [0, 1], np.stack([box(pose), box(pose)]), np.stack([pose, pose]))
+    assert lost == [1] and list(memory.active) == [0] and list(memory.lost) == [1]
+
+
+def test_equal_duplicates_drop_the_younger_track():
+    memory = TrackMemory(fps=25)
+    memory.keyframe(0, IMAGE, box(body(200))[None], body(200)[None])
+    memory.keyframe(3, IMAGE, np.stack([box(body(200)), box(body(400))]),
+                    np.stack([body(200), body(400)]))
+    pose = body(300)  # both tracks' estimates land on one body, equally far from both
+    assert memory.follow(4, [0, 1], np.stack([box(pose)] * 2), np.stack([pose] * 2)) == [1]
+
+
+def test_memory_time_is_in_seconds():
+    for fps, kept in ((25, True), (10, False)):
+        memory = TrackMemory(params=dataclasses.replace(MemoryParams(), max_lost_seconds=3.0), fps=fps)
+        memory.keyframe(0, IMAGE, box(body(200))[None], body(200)[None])
+        memory.follow(1, [0], box(body(200))[None], body(200)[None])
+        memory.lose(0)
+        memory.expire(1 + 40)  # 40 frames: 1.6 s at 25 fps, 4 s at 10 fps
+        assert (0 in memory.lost) == kept
+
+
+def test_short_lived_tracks_are_not_remembered_when_asked():
+    memory = TrackMemory(params=dataclasses.replace(MemoryParams(), min_remember_seconds=0.2), fps=25)
+    memory.keyframe(0, IMAGE, box(body(200))[None], body(200)[None])
+    memory.lose(0)
+    assert not memory.lost
+
+
+def test_pose_boxes_enlarge_the_usable_joints():
+    pose = body(200)
+    pose[0, 2] = 0.0  # an unseen joint does not count
+    expected = box(np.delete(pose, 0, axis=0), 0.0)
+    width, height = expected[2:] - expected[:2]
+    margin = np.array([int(0.1 * width), int(0.1 * height)])
+    got = pose_boxes(pose[None], 0.2)[0]
+    assert np.allclose(got, np.concatenate([expected[:2] - margin, expected[2:] + margin]))
+    pose[:, 2] = 0.0
+    assert np.isnan(pose_boxes(pose[None], 0.2)).all()
