@@ -24,8 +24,8 @@ TABLE: dict[str, dict[str, tuple[str, str]]] = {
         "msra152": ("network_MSRA152", "MSRA152Estimator"),
     },
     "matcher": {
-        "oks": ("lib.oks", "OKSMatcher"),
-        "sgcn": ("graph.matcher", "SGCNMatcher"),
+        "oks": ("matcher.oks", "OKSMatcher"),
+        "sgcn": ("matcher.sgcn", "SGCNMatcher"),
         "none": ("", ""),
     },
 }
@@ -45,5 +45,5 @@ def build(kind: str, name: str, **options):
             from None
     if not module_name:
         return None
-    cls = getattr(importlib.import_module(module_name), class_name)
+    cls = vars(importlib.import_module(module_name))[class_name]
     return cls.from_options(**options)

@@ -3,7 +3,7 @@ scipy): one cost matrix, a gate per cue, solved with ``scipy.optimize.linear_sum
 
 Cues, each a cost in [0, 1] between candidate i and track j (lower is more alike):
 - ``iou``: 1 - IoU of the candidate's box and the track's motion-predicted box;
-- ``oks``: 1 - OKS of the candidate's pose and the track's predicted pose (``lib.oks``);
+- ``oks``: 1 - OKS of the candidate's pose and the track's predicted pose (``matcher.oks``);
 - ``matcher``: the plugged-in ``Matcher``'s distance (e.g. SGCN embeddings) / ``matcher_scale``,
   capped at 1;
 - ``appearance``: Bhattacharyya distance of colour histograms (``lib.memory.appearance``).
@@ -20,7 +20,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from lib import geometry
-from lib.oks import OKSMatcher
+from matcher.oks import OKSMatcher
 
 FORBIDDEN = 1e6  # cost of a gated pair inside the solver
 

@@ -31,13 +31,15 @@ from lib.memory.tracks import TrackMemory
 @dataclass
 class MemoryStep:
     """What one frame produced: whether it was a keyframe, how many detector passes ran
-    (0 or 1), and the active tracks' ids, boxes_xyxy (N, 4) and keypoints (N items (K, 3))."""
+    (0 or 1), and the active tracks' ids, boxes_xyxy (N, 4), keypoints (N items (K, 3)) and
+    the frames they started at."""
 
     is_keyframe: bool
     num_detector_calls: int
     track_ids: list[int]
     boxes_xyxy: np.ndarray
     keypoints: list[np.ndarray]
+    first_frames: list[int]
 
 
 class MemoryLoop:
@@ -67,10 +69,13 @@ class MemoryLoop:
         self._mandatory_keyframe = False
 
     def step(self, frame_idx: int, image: np.ndarray, detect: Callable, estimate: Callable,
-             is_lost: Callable) -> MemoryStep:
+             is_lost: Callable, assign: Callable | None = None) -> MemoryStep:
         """detect(image) -> candidate boxes_xyxy (N, 4) (enlarged, valid);
         estimate(image, boxes_xyxy, track_ids) -> keypoints (N, K, 3) (track_ids None for
-        candidates); is_lost(keypoints) -> (N,) bool."""
+        candidates); is_lost(keypoints) -> (N,) bool; assign(track_ids): after candidates were
+        associated, the track id (or None) of each pose of the last ``estimate`` call (the
+        estimator's ``assign``)."""
+        self._assign = assign or (lambda track_ids: None)
         keyframe = (self._mandatory_keyframe or frame_idx % self.keyframe_interval == 0
                     or not self.memory.active)
         if keyframe:
@@ -84,7 +89,7 @@ class MemoryLoop:
         active = list(self.memory.active.values())
         return MemoryStep(keyframe, calls, [t.track_id for t in active],
                           np.array([t.box_xyxy for t in active]).reshape(-1, 4),
-                          [t.keypoints for t in active])
+                          [t.keypoints for t in active], [t.first_seen for t in active])
 
     def _keyframe(self, frame_idx, image, detect, estimate, is_lost) -> int:
         self._mandatory_keyframe = False
@@ -92,6 +97,7 @@ class MemoryLoop:
         keypoints = estimate(image, boxes, None)
         seen = ~np.asarray(is_lost(keypoints), dtype=bool) if len(boxes) else np.zeros(0, bool)
         ids = self.memory.keyframe(frame_idx, image, boxes[seen], keypoints[seen])
+        self._assign(_spread(ids, seen))
         missed = [t for t in self.memory.active if t not in ids]
         if self.memory.params.follow_undetected:
             self._follow(frame_idx, image, estimate, is_lost, missed, confirmed=ids)
@@ -135,6 +141,13 @@ class MemoryLoop:
         if len(boxes):
             keypoints = estimate(image, boxes, None)
             seen = ~np.asarray(is_lost(keypoints), dtype=bool)
-            if seen.any():
-                self.memory.newcomers(frame_idx, image, boxes[seen], keypoints[seen])
+            ids = self.memory.newcomers(frame_idx, image, boxes[seen], keypoints[seen]) \
+                if seen.any() else []
+            self._assign(_spread(ids, seen))
         return 1
+
+
+def _spread(ids: list, mask: np.ndarray) -> list:
+    """``ids`` of the rows where ``mask`` is True, None in the other rows."""
+    found = iter(ids)
+    return [next(found) if kept else None for kept in mask.tolist()]

@@ -17,7 +17,7 @@ from lib import geometry
 from lib.memory import appearance as appearance_cue
 from lib.memory import motion
 from lib.memory.assignment import AssignmentParams, FusedAssigner, TrackCues
-from lib.oks import OKSMatcher
+from matcher.oks import OKSMatcher
 
 DUPLICATE_MIN_IOU = 0.3  # boxes overlapping less cannot hold poses of OKS above duplicate_oks
 DUPLICATE_MARGIN = 0.1  # own-prediction OKS closer than this: the younger duplicate is dropped

@@ -35,7 +35,7 @@ def test_global_optimum_where_greedy_order_fails():
     boxes, kps = candidates([(132, 100), (95, 100)])
     iou = geometry.iou_matrix(boxes, tracks.boxes_xyxy)
     greedy = associate(iou, None, iou_thresh=0.3, match_thresh=-1)
-    assert greedy.tolist() == [0, -1]  # the published rule, candidate by candidate
+    assert greedy == [0, None]  # the published rule, candidate by candidate
     by_box = FusedAssigner(params=AssignmentParams(oks_weight=0.0))
     assert by_box.assign(boxes, kps, None, tracks) == [1, 0]
 
