@@ -51,7 +51,8 @@ def main(argv=None) -> int:
 
     def make_tracker(estimator):
         return posetrack_tracker(estimator, matcher, match_thresh=args.pose_matching_threshold,
-                                 keyframe_interval=args.keyframe_interval)
+                                 keyframe_interval=args.keyframe_interval,
+                                 association=args.association)
 
     status = process_videos(os.path.join(args.data_root, INPUT_DIRS[args.det_or_gt]), args.output,
                             estimator_for, make_tracker,

@@ -16,6 +16,7 @@ from lib.eval.posetrack import SUMMARY_KEYS
 from lib.batch.ablation import configurations, format_table, run_config
 from lib.batch.oracle import ORACLE
 from lib.batch.process import PRESET, estimator_factory
+from lib.tracker import ASSOCIATIONS
 
 SYNTHETIC_ROOT = "data/synthetic_posetrack"
 
@@ -35,8 +36,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--frames", type=int, default=60, help="synthetic frames if generated (default: %(default)s)")
     parser.add_argument("--oracle-noise", type=float, default=0.0, metavar="STD",
                         help="oracle joint noise, fraction of the box height (default: %(default)s)")
+    parser.add_argument("--associations", nargs="+", default=list(ASSOCIATIONS),
+                        choices=ASSOCIATIONS, help="tracker association modes, one grid each "
+                        "(default: %(default)s; published rows first)")
     add_component_args(parser, detector=None, pose=ORACLE, matcher="sgcn",
-                       match_thresh=PRESET["match_thresh"], extra_poses=(ORACLE,))
+                       match_thresh=PRESET["match_thresh"], extra_poses=(ORACLE,),
+                       association=None)
     return parser.parse_args(argv)
 
 
@@ -49,11 +54,12 @@ def main(argv=None) -> int:
     estimator_for = estimator_factory(args.pose, data_root=args.data_root,
                                       weights_path=args.pose_weights, oracle_noise=args.oracle_noise)
     rows = []
-    for config in configurations(args.keyframe_intervals):
+    for config in configurations(args.keyframe_intervals, args.associations):
         metrics = run_config(config, args.data_root, args.work_dir, estimator_for, matcher,
                              match_thresh=args.pose_matching_threshold, posetrack_format=args.format)
-        rows.append((f"LightTrack ({args.pose}, {args.matcher}, KF {config.keyframe_interval})",
-                     config, metrics))
+        memory = "" if config.association == "published" else f", {config.association}"
+        rows.append((f"LightTrack ({args.pose}, {args.matcher}, KF {config.keyframe_interval}"
+                     f"{memory})", config, metrics))
         print(f"{config.name}: " + ", ".join(f"{k} {round(metrics[k], 1)}" for k in SUMMARY_KEYS
                                              if metrics.get(k) is not None))
     print(format_table(rows))

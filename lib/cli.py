@@ -13,11 +13,12 @@ from lib.tracker import ASSOCIATIONS
 
 def add_component_args(parser: argparse.ArgumentParser, *, detector: str | None, pose: str,
                        matcher: str, match_thresh: float, extra_poses: tuple[str, ...] = (),
-                       association: str = "published") -> None:
+                       association: str | None = "published") -> None:
     """Add --detector/--pose/--matcher (names from ``lib.components``), their options and
     --association (``LightTracker``'s association mode, default ``association``).
 
-    ``detector=None`` leaves the detector flags out (scripts that read detections from files);
+    ``detector=None`` leaves the detector flags out (scripts that read detections from files),
+    ``association=None`` the --association flag (scripts that run several);
     ``extra_poses``: estimator names a script builds itself (the PoseTrack scripts' oracle).
     """
     group = parser.add_argument_group("components (swap any by name)")
@@ -41,11 +42,12 @@ def add_component_args(parser: argparse.ArgumentParser, *, detector: str | None,
     group.add_argument("--pose-matching-threshold", type=float, default=match_thresh,
                        metavar="DIST", help="largest matcher distance that continues a track; "
                        "below 0 disables pose matching (default: %(default)s)")
-    group.add_argument("--association", default=association, choices=ASSOCIATIONS,
-                       help="published: the published rules (previous frame only); memory: lost "
-                       "people kept for seconds and re-identified, fused-cue global matching, "
-                       "keypoint-velocity boxes, newcomers found between keyframes "
-                       "(default: %(default)s)")
+    if association is not None:
+        group.add_argument("--association", default=association, choices=ASSOCIATIONS,
+                           help="published: the published rules (the previous frame only); "
+                           "memory: lost people kept for seconds and re-identified, fused-cue "
+                           "global matching, keypoint-velocity boxes, newcomers found between "
+                           "keyframes (default: %(default)s)")
 
 
 def build_components(args: argparse.Namespace):

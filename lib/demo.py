@@ -12,7 +12,7 @@ from lib.errors import LightTrackError
 from lib.formats.opensvai import OpenSVAIWriter
 from lib.runner import Statistics, run
 from lib.tracker import LightTracker, default
-from lib.video import DisplaySink, FramesSink, VideoSink, frame_count, read_frames
+from lib.video import DisplaySink, FramesSink, VideoSink, frame_count, frame_rate, read_frames
 
 DEMO_FPS = 25  # published frame rate of the rendered demo video
 
@@ -61,7 +61,8 @@ def run_demo(args: argparse.Namespace, capture, name: str, *, folder: str,
         raise LightTrackError(f"--keyframe-interval must be >= 1, got {args.keyframe_interval}")
     detector, estimator, matcher = build_components(args)
     tracker = LightTracker(detector, estimator, matcher, keyframe_interval=args.keyframe_interval,
-                           match_thresh=args.pose_matching_threshold)
+                           match_thresh=args.pose_matching_threshold,
+                           association=args.association, fps=frame_rate(capture, DEMO_FPS))
     paths = output_paths(args.output, name)
     render = Renderer(min_score=tracker.lost_score_thresh)  # draw the joints the model sees
     sinks = [OpenSVAIWriter(paths["json"])]

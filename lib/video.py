@@ -5,6 +5,7 @@ import os
 from typing import Iterator
 
 import cv2
+import numpy as np
 
 from lib.errors import LightTrackError
 from lib.runner import Frame
@@ -49,6 +50,12 @@ def frame_count(capture: cv2.VideoCapture) -> int | None:
     """The container's frame count, or None when it does not say (cameras, streams)."""
     count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
     return count if count > 0 else None
+
+
+def frame_rate(capture: cv2.VideoCapture, default: float) -> float:
+    """The container's frames per second, or ``default`` when it does not say (cameras)."""
+    fps = float(capture.get(cv2.CAP_PROP_FPS))
+    return fps if np.isfinite(fps) and 1.0 <= fps <= 1000.0 else default
 
 
 class VideoSink:

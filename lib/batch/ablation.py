@@ -21,21 +21,26 @@ BBOX_THRESH = 0.4                      # published converter -e
 
 @dataclass(frozen=True)
 class Config:
-    """One ablation run: ``det_mode`` "det" or "gt", pose matching on/off, keyframe interval."""
+    """One ablation run: ``det_mode`` "det" or "gt", pose matching on/off, keyframe interval,
+    and the tracker's association ("published" or "memory", ``LightTracker``)."""
 
     det_mode: str
     pose_match: bool
     keyframe_interval: int = PRESET["keyframe_interval"]
+    association: str = "published"
 
     @property
     def name(self) -> str:
-        return f"{self.det_mode}_match{int(self.pose_match)}_kf{self.keyframe_interval}"
+        suffix = "" if self.association == "published" else f"_{self.association}"
+        return f"{self.det_mode}_match{int(self.pose_match)}_kf{self.keyframe_interval}{suffix}"
 
 
-def configurations(keyframe_intervals=(PRESET["keyframe_interval"],)) -> list[Config]:
-    """The published grid: DET then GT, pose matching on then off, for each interval."""
-    return [Config(mode, match, k) for k in keyframe_intervals for mode in ("det", "gt")
-            for match in (True, False)]
+def configurations(keyframe_intervals=(PRESET["keyframe_interval"],),
+                   associations=("published",)) -> list[Config]:
+    """The published grid (DET then GT, pose matching on then off, for each interval), once per
+    association."""
+    return [Config(mode, match, k, association) for association in associations
+            for k in keyframe_intervals for mode in ("det", "gt") for match in (True, False)]
 
 
 def run_config(config: Config, data_root: str, work_dir: str,
@@ -56,7 +61,8 @@ def run_config(config: Config, data_root: str, work_dir: str,
 
     def make_tracker(estimator):
         return posetrack_tracker(estimator, matcher, match_thresh=match_thresh,
-                                 keyframe_interval=config.keyframe_interval)
+                                 keyframe_interval=config.keyframe_interval,
+                                 association=config.association)
 
     process_videos(os.path.join(data_root, INPUT_DIRS[config.det_mode]), tracked, estimator_for,
                    make_tracker, image_root=os.path.join(data_root, "images", split),

@@ -50,9 +50,9 @@ def masked_median(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """(M,) median of each row of ``values`` (M, K) over its ``mask``ed entries; 0 for none."""
     ordered = np.sort(np.where(mask, values, np.inf), axis=1)
     count = mask.sum(axis=1)
-    low = np.take_along_axis(ordered, np.maximum((count - 1) // 2, 0)[:, None], axis=1)[:, 0]
-    high = np.take_along_axis(ordered, np.minimum(count // 2, values.shape[1] - 1)[:, None],
-                              axis=1)[:, 0]
+    rows = np.arange(len(values))
+    low = ordered[rows, np.maximum((count - 1) // 2, 0)]
+    high = ordered[rows, np.minimum(count // 2, values.shape[1] - 1)]
     return np.where(count > 0, 0.5 * (low + high), 0.0)
 
 
