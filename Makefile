@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench venv clean weights
+.PHONY: demo test bench venv clean weights x11-tools
 
 venv: $(STAMP)
 
@@ -17,10 +17,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet $$($(PY) -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print(' '.join(p['dependencies'] + p['optional-dependencies']['test']))")
 	touch $(STAMP)
 
-demo: $(STAMP) weights data/demo/sample.mp4
-	$(PY) demo_video_mobile.py --video data/demo/sample.mp4
+# the real plaza clip (people walking); the pasted sample clip stays for the tests
+demo: $(STAMP) weights vtest
+	$(PY) demo_video_mobile.py --video data/vtest/vtest.avi --export csv
 
-test: $(STAMP) weights data/demo/sample.mp4 vtest
+test: $(STAMP) weights data/demo/sample.mp4 vtest x11-tools
 	$(PY) -m pytest -q
 
 bench: $(STAMP) weights data/demo/sample.mp4
@@ -88,3 +89,10 @@ data/realpix/.built: $(REALPIX_INPUTS) | $(STAMP) vtest
 	rm -rf data/realpix
 	$(PY) -m data.make_realpix --out data/realpix
 	touch $@
+
+# an X server, a screenshot tool and a key sender for the live-window test
+# (tests/test_demo_window.py), from Debian when missing
+x11-tools:
+	command -v Xvfb >/dev/null && command -v xwd >/dev/null && command -v xdotool >/dev/null || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y \
+		--no-install-recommends xvfb x11-apps xdotool)

@@ -5,7 +5,8 @@ The tracker calls ``MemoryLoop.step`` with its own detector and estimator wrappe
 functions, so model timing, box enlargement and the lost-pose test stay in the tracker.
 
 Per frame, in order:
-- keyframe (every ``keyframe_interval`` frames, or when no track is active or the last
+- keyframe (every ``keyframe_interval`` frames, the first frame at or after each multiple when
+  a live source skipped frames, or when no track is active or the last
   keyframe found nobody): detect, estimate every candidate's pose, associate the candidates
   whose pose passes the lost test with the active and lost tracks in one assignment
   (``TrackMemory.keyframe``; a box on something that is no person's pose starts nothing); an active
@@ -67,6 +68,7 @@ class MemoryLoop:
         if self.trigger is not None:
             self.trigger.reset()
         self._mandatory_keyframe = False
+        self._last_idx = -1  # the frame index of the previous step
 
     def step(self, frame_idx: int, image: np.ndarray, detect: Callable, estimate: Callable,
              is_lost: Callable, assign: Callable | None = None) -> MemoryStep:
@@ -76,14 +78,15 @@ class MemoryLoop:
         associated, the track id (or None) of each pose of the last ``estimate`` call (the
         estimator's ``assign``)."""
         self._assign = assign or (lambda track_ids: None)
-        keyframe = (self._mandatory_keyframe or frame_idx % self.keyframe_interval == 0
-                    or not self.memory.active)
+        last_idx, self._last_idx = self._last_idx, frame_idx
+        keyframe = (self._mandatory_keyframe or not self.memory.active
+                    or _crossed(last_idx, frame_idx, self.keyframe_interval))
         if keyframe:
             calls = self._keyframe(frame_idx, image, detect, estimate, is_lost)
         else:
             calls = 0
             gone = self._follow(frame_idx, image, estimate, is_lost, list(self.memory.active))
-            if gone or self._check_due(frame_idx, image):
+            if gone or self._check_due(last_idx, frame_idx, image):
                 calls = self._newcomers(frame_idx, image, detect, estimate, is_lost)
         self.memory.expire(frame_idx)
         active = list(self.memory.active.values())
@@ -125,8 +128,8 @@ class MemoryLoop:
                                         keypoints[~lost[usable]], confirmed=confirmed)
         return bool(lost.any() or duplicates)
 
-    def _check_due(self, frame_idx: int, image: np.ndarray) -> bool:
-        if self.check_interval <= 0 or frame_idx % self.check_interval != 0:
+    def _check_due(self, last_idx: int, frame_idx: int, image: np.ndarray) -> bool:
+        if self.check_interval <= 0 or not _crossed(last_idx, frame_idx, self.check_interval):
             return False
         if self.trigger is None:
             return True
@@ -151,3 +154,9 @@ def _spread(ids: list, mask: np.ndarray) -> list:
     """``ids`` of the rows where ``mask`` is True, None in the other rows."""
     found = iter(ids)
     return [next(found) if kept else None for kept in mask.tolist()]
+
+
+def _crossed(last_idx: int, frame_idx: int, interval: int) -> bool:
+    """A multiple of ``interval`` lies in (last_idx, frame_idx]: frames skipped by a live
+    source move a keyframe or check to the first frame at or after its multiple."""
+    return frame_idx // interval > last_idx // interval

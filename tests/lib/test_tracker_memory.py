@@ -94,3 +94,14 @@ def test_reset_forgets_lost_tracks():
 def test_unknown_association_is_refused():
     with pytest.raises(ValueError, match="association"):
         LightTracker(None, ReplayEstimator(World({})), association="smart")
+
+
+def test_skipped_frames_move_the_keyframe_to_the_next_frame():
+    world = World({t: [(200, 150)] for t in range(30)})
+    detector = ReplayDetector(world)
+    tracker = LightTracker(detector, ReplayEstimator(world), association="memory",
+                           keyframe_interval=10)
+    results = [tracker.step(make_frame(t)) for t in range(9)]
+    results.append(tracker.step(make_frame(12), frames_skipped=3))  # 9, 10, 11 dropped
+    assert results[-1].frame_idx == 12 and results[-1].is_keyframe
+    assert detector.calls == [0, 5, 12] and ids(results[-1]) == [0]
