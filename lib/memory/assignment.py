@@ -42,6 +42,8 @@ class AssignmentParams:
         above this (a track seen in the previous frame is not gated by appearance: its place
         is known, and a partial occluder changes the colours its box holds).
     matcher_gate: a pair whose matcher distance is above this is never matched (None: no gate).
+    lost_penalty: added to the fused cost of a lost track, so a track seen in the previous
+        frame wins a near tie (a matching cascade, as DeepSORT's, in one matrix).
     """
 
     iou_weight: float = 1.0
@@ -55,6 +57,7 @@ class AssignmentParams:
     distance_gate_growth: float = 1.0
     appearance_gate: float = 0.6
     matcher_gate: float | None = None
+    lost_penalty: float = 0.1
 
 
 @dataclass
@@ -115,7 +118,8 @@ class FusedAssigner:
             weight = np.broadcast_to(weight, shape)
             total += np.where(available, weight * np.nan_to_num(cost), 0.0)
             weight_sum += np.where(available, weight, 0.0)
-        return np.divide(total, weight_sum, out=np.full(shape, np.nan), where=weight_sum > 0)
+        fused = np.divide(total, weight_sum, out=np.full(shape, np.nan), where=weight_sum > 0)
+        return fused + np.where(np.asarray(seconds_lost)[None, :] > 0, p.lost_penalty, 0.0)
 
     def allowed(self, boxes_xyxy, cues: dict[str, np.ndarray], fused: np.ndarray,
                 tracks: TrackCues) -> np.ndarray:

@@ -95,3 +95,10 @@ def test_empty_inputs():
     assert FusedAssigner().assign(boxes, kps, None, tracks_at([])) == [None]
     assert FusedAssigner().assign(np.zeros((0, 4)), np.zeros((0, 15, 3)), None,
                                   tracks_at([(1, 1)])) == []
+
+
+def test_near_tie_goes_to_the_track_seen_last_frame():
+    assigner = FusedAssigner(params=AssignmentParams(lost_penalty=0.1))
+    cues = {"iou": np.array([[0.5, 0.5]]), "oks": np.array([[0.5, 0.5]])}
+    fused = assigner.fused(cues, np.array([0.0, 0.04]))
+    assert fused[0, 1] - fused[0, 0] > 0.09
