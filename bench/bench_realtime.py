@@ -8,18 +8,15 @@ from __future__ import annotations
 import argparse
 import json
 import queue
-import sys
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.bench_tracker import Replay, frames  # noqa: E402
-from lib.live import LatestFrameReader  # noqa: E402
-from lib.runner import Frame, run  # noqa: E402
-from lib.tracker import LightTracker  # noqa: E402
+from bench.bench_tracker import Replay, frames
+from lib.live import LatestFrameReader
+from lib.runner import Frame, run
+from lib.tracker import LightTracker
 
 
 class PacedCamera:
