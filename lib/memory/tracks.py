@@ -20,7 +20,7 @@ from lib.memory.assignment import AssignmentParams, FusedAssigner, TrackCues
 from matcher.oks import OKSMatcher
 
 DUPLICATE_MIN_IOU = 0.3  # boxes overlapping less cannot hold poses of OKS above duplicate_oks
-DUPLICATE_MARGIN = 0.1  # own-prediction OKS closer than this: the younger duplicate is dropped
+DUPLICATE_MARGIN = 0.3  # own-prediction OKS closer than this: the younger duplicate is dropped
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,11 @@ class MemoryParams:
         other person's box by more than this IoU (an occluder's colours stay out).
     appearance_refresh_seconds: a followed track's appearance is refreshed (at newcomer checks)
         when its last update is older than this; keyframes update every matched track.
-    min_remember_seconds: a track lost before it was seen this long is forgotten at once (a
-        box on a passer-by's shadow or a second box on one body leaves no memory).
+    remember_ratio: a lost track is also forgotten once it has been lost for longer than this
+        many times the span it was seen for (at least one frame): evidence decides how long a
+        track is remembered, so a box that caught a face or a shadow for two frames does not
+        wait for seconds to take a real person's place (None, the default: ``max_lost_seconds``
+        only; 1.0 raised the identity switches on the real-pixel set, see README).
     follow_undetected: at a keyframe, an active track that no detection continues is followed
         as between keyframes and stays active while its pose is seen (a detector miss does not
         end it); False: it is lost.
@@ -54,7 +57,7 @@ class MemoryParams:
     duplicate_oks: float = 0.6
     appearance_overlap: float = 0.1
     appearance_refresh_seconds: float = 0.5
-    min_remember_seconds: float = 0.0
+    remember_ratio: float | None = None
     follow_undetected: bool = True
     check_seconds: float = 0.2
     cover_iou: float = 0.3
@@ -200,17 +203,22 @@ class TrackMemory:
             self._update_appearance(tracks, descriptors)
 
     def lose(self, track_id: int) -> None:
-        """Move an active track to the lost ones (kept until it expires); a track seen for
-        less than ``min_remember_seconds`` is forgotten instead."""
-        track = self.active.pop(track_id)
-        if track.last_seen - track.first_seen >= self.params.min_remember_seconds * self.fps:
-            self.lost[track_id] = track
+        """Move an active track to the lost ones (kept until it expires)."""
+        self.lost[track_id] = self.active.pop(track_id)
 
     def expire(self, frame_idx: int) -> None:
-        """Forget lost tracks unseen for more than ``max_lost_seconds``."""
-        limit = self.params.max_lost_seconds * self.fps
-        for track_id in [t for t, track in self.lost.items() if frame_idx - track.last_seen > limit]:
+        """Forget lost tracks unseen for more than ``max_lost_seconds`` (or, with
+        ``remember_ratio``, for longer than that many times the span they were seen)."""
+        for track_id in [t for t, track in self.lost.items()
+                         if frame_idx - track.last_seen > self._memory_frames(track)]:
             del self.lost[track_id]
+
+    def _memory_frames(self, track: MemoryTrack) -> float:
+        limit = self.params.max_lost_seconds * self.fps
+        if self.params.remember_ratio is None:
+            return limit
+        seen = max(1, track.last_seen - track.first_seen)
+        return min(limit, self.params.remember_ratio * seen)
 
     # ----- internals
     def _associate(self, frame_idx, image, boxes_xyxy, keypoints, tracks) -> list[int | None]:

@@ -67,15 +67,18 @@ def test_person_hidden_15_frames_comes_back_with_same_id():
 
 
 def test_lost_track_expires_after_its_time():
-    # hidden 2.2 s (55 frames at 25 fps): memory of 1 s forgets B, 3 s does not
-    world = hidden_world(hidden=range(5, 60))
-    people = dict(world.people)
-    for t in range(60, 80):
-        people[t] = [(320, 150), (120 + 8 * t - 400, 160)]
-    world = World(people)
-    short, _ = run(world, 80, params=MemoryParams(max_lost_seconds=1.0))
-    long, _ = run(world, 80, params=MemoryParams(max_lost_seconds=3.0))
+    # B is seen 3 s (75 frames at 25 fps), then hidden 2.2 s (55 frames), then back
+    world = World({t: [(320, 150)] + ([] if 75 <= t < 130 else [(100 + 2 * t, 260)])
+                   for t in range(150)})
+    short, _ = run(world, 150, params=MemoryParams(max_lost_seconds=1.0))
+    long, _ = run(world, 150, params=MemoryParams(max_lost_seconds=3.0))
     assert sorted(short[-1].track_ids) == [0, 2] and sorted(long[-1].track_ids) == [0, 1]
+    # seen only 1 s before hiding: remembered at most as long as it was seen
+    world = World({t: [(320, 150)] + ([] if t < 50 or 75 <= t < 130 else [(100 + 2 * t, 260)])
+                   for t in range(150)})
+    brief, _ = run(world, 150, params=MemoryParams(max_lost_seconds=3.0, remember_ratio=1.0))
+    unlimited, _ = run(world, 150, params=MemoryParams(max_lost_seconds=3.0))
+    assert sorted(brief[-1].track_ids) == [0, 2] and sorted(unlimited[-1].track_ids) == [0, 1]
 
 
 class CroppingEstimator(ReplayEstimator):

@@ -61,18 +61,26 @@ def test_equal_duplicates_drop_the_younger_track():
 
 def test_memory_time_is_in_seconds():
     for fps, kept in ((25, True), (10, False)):
-        memory = TrackMemory(params=dataclasses.replace(MemoryParams(), max_lost_seconds=3.0), fps=fps)
+        memory = TrackMemory(params=dataclasses.replace(MemoryParams(), max_lost_seconds=3.0),
+                             fps=fps)
         memory.keyframe(0, IMAGE, box(body(200))[None], body(200)[None])
-        memory.follow(1, [0], box(body(200))[None], body(200)[None])
+        memory.follow(100, [0], box(body(200))[None], body(200)[None])  # seen for 100 frames
         memory.lose(0)
-        memory.expire(1 + 40)  # 40 frames: 1.6 s at 25 fps, 4 s at 10 fps
+        memory.expire(100 + 40)  # 40 frames: 1.6 s at 25 fps, 4 s at 10 fps
         assert (0 in memory.lost) == kept
 
 
-def test_short_lived_tracks_are_not_remembered_when_asked():
-    memory = TrackMemory(params=dataclasses.replace(MemoryParams(), min_remember_seconds=0.2), fps=25)
-    memory.keyframe(0, IMAGE, box(body(200))[None], body(200)[None])
+def test_tracks_are_remembered_as_long_as_they_were_seen():
+    memory = TrackMemory(params=MemoryParams(remember_ratio=1.0), fps=25)
+    memory.keyframe(0, IMAGE, np.stack([box(body(200)), box(body(400))]),
+                    np.stack([body(200), body(400)]))
+    for t in range(1, 30):  # track 0 seen 30 frames, track 1 only at frame 0
+        memory.follow(t, [0], box(body(200))[None], body(200)[None])
+    memory.lose(1)
     memory.lose(0)
+    memory.expire(29 + 20)
+    assert list(memory.lost) == [0]
+    memory.expire(29 + 31)
     assert not memory.lost
 
 
