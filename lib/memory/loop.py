@@ -125,7 +125,8 @@ class MemoryLoop:
             self.memory.lose(track_id)
         kept = [t for t, gone in zip(ids, lost) if not gone]
         duplicates = self.memory.follow(frame_idx, kept, boxes[~lost],
-                                        keypoints[~lost[usable]], confirmed=confirmed)
+                                        keypoints[~lost[usable]], confirmed=confirmed,
+                                        image=image)
         return bool(lost.any() or duplicates)
 
     def _check_due(self, last_idx: int, frame_idx: int, image: np.ndarray) -> bool:

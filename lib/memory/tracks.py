@@ -31,8 +31,9 @@ class MemoryParams:
     history_seconds: how much pose history a track keeps (at least the motion window).
     duplicate_oks: two followed poses with OKS above this are one person: the track whose pose
         is further from its own prediction is lost (a box that slid onto an occluder).
-    appearance_overlap: a pose updates its track's appearance only when its box overlaps no
-        other person's box by more than this IoU (an occluder's colours stay out).
+    appearance_overlap: colours are trusted only where a box overlaps no other followed
+        person's box by more than this IoU (an occluder's colours stay out): only then does a
+        pose update its track's appearance, and is a followed pose checked against it.
     appearance_refresh_seconds: a followed track's appearance is refreshed (at newcomer checks)
         when its last update is older than this; keyframes update every matched track.
     remember_ratio: a lost track is also forgotten once it has been lost for longer than this
@@ -43,6 +44,9 @@ class MemoryParams:
     follow_undetected: at a keyframe, an active track that no detection continues is followed
         as between keyframes and stays active while its pose is seen (a detector miss does not
         end it); False: it is lost.
+    follow_appearance_gate: between keyframes, a followed pose whose colour histograms are
+        further than this from its track's (Bhattacharyya) has slid onto someone else: the
+        track is lost (None: no check; the check describes every followed pose every frame).
     check_seconds: period of the newcomer check between keyframes (0: none; 25 fps: 0.2 s is
         every 5th frame, one detector pass where detecting on every frame takes five).
     cover_iou: at a newcomer check, a detection paired one to one with a followed box at
@@ -59,6 +63,7 @@ class MemoryParams:
     appearance_refresh_seconds: float = 0.5
     remember_ratio: float | None = None
     follow_undetected: bool = True
+    follow_appearance_gate: float | None = 0.6
     check_seconds: float = 0.2
     cover_iou: float = 0.3
     change_trigger: bool = False
@@ -138,10 +143,12 @@ class TrackMemory:
 
     # ----- what happened this frame
     def follow(self, frame_idx: int, track_ids: list[int], boxes_xyxy: np.ndarray,
-               keypoints: np.ndarray, confirmed=()) -> list[int]:
+               keypoints: np.ndarray, confirmed=(), image: np.ndarray | None = None) -> list[int]:
         """Record the poses (M, K, 3) estimated in ``boxes_xyxy`` for the active ``track_ids``;
         returns the ids that turned out to duplicate another followed track's person, or the
-        person of a track in ``confirmed`` (seen in a detection this frame); they are lost."""
+        person of a track in ``confirmed`` (seen in a detection this frame), or (given the
+        ``image`` and ``follow_appearance_gate``) whose colours are no longer the track's;
+        they are lost."""
         predicted = [self._predicted[t] if t in self._predicted else
                      self.predict(self.active[t], frame_idx)[0] for t in track_ids]
         duplicates = self._duplicates(track_ids, boxes_xyxy, keypoints, predicted)
@@ -153,15 +160,39 @@ class TrackMemory:
                 np.array([t.keypoints for t in seen]))
             duplicates |= set(np.flatnonzero((similarity > self.params.duplicate_oks)
                                              .any(axis=1)).tolist())
-        observed = []
+        descriptors = None
+        if self.params.follow_appearance_gate is not None and image is not None \
+                and len(track_ids):
+            descriptors = appearance_cue.describe(image, keypoints, self.params.appearance)
+            duplicates |= self._changed_appearance(track_ids, boxes_xyxy, descriptors)
+        observed, rows = [], []
         for row, track_id in enumerate(track_ids):
             if row in duplicates:
                 self.lose(track_id)
             else:
                 observed.append(self.active[track_id])
+                rows.append(row)
                 self._observe(observed[-1], frame_idx, boxes_xyxy[row], keypoints[row])
         self._update_velocities(observed)
+        stale = frame_idx - self.params.appearance_refresh_seconds * self.fps
+        rows = [r for r, t in zip(rows, observed) if t.appearance_frame < stale]
+        if descriptors is not None and rows:
+            self._update_appearance([self.active[track_ids[r]] for r in rows], descriptors[rows])
         return [track_ids[row] for row in sorted(duplicates)]
+
+    def _changed_appearance(self, track_ids, boxes_xyxy, descriptors) -> set[int]:
+        """Rows whose descriptor is further than ``follow_appearance_gate`` from their track's,
+        among the rows whose box overlaps no other active track's box (colours are trusted
+        only where one person is in the box, as for the appearance update)."""
+        crowded = self._crowded(track_ids, boxes_xyxy)
+        changed = set()
+        for row, (track_id, descriptor) in enumerate(zip(track_ids, descriptors)):
+            running = self.active[track_id].appearance
+            if running is not None and not crowded[row]:
+                distance = appearance_cue.distances(descriptor[None], running[None])[0, 0]
+                if distance > self.params.follow_appearance_gate:
+                    changed.add(row)
+        return changed
 
     def keyframe(self, frame_idx: int, image: np.ndarray, boxes_xyxy: np.ndarray,
                  keypoints: np.ndarray) -> list[int]:
@@ -305,17 +336,20 @@ class TrackMemory:
         for track, v in zip(tracks, motion.velocities(old, new, gaps, self.params.motion)):
             track.velocity = v
 
+    def _crowded(self, track_ids, boxes_xyxy) -> np.ndarray:
+        """(M,) bool: the box overlaps another active track's box by more than
+        ``appearance_overlap`` IoU."""
+        others = [t for t in self.active.values()]
+        overlap = geometry.iou_matrix(boxes_xyxy, [t.box_xyxy for t in others])
+        overlap[np.asarray(track_ids)[:, None] == np.array([t.track_id for t in others])[None]] = 0
+        return (overlap > self.params.appearance_overlap).any(axis=1)
+
     def _update_appearance(self, tracks: list[MemoryTrack], descriptors: np.ndarray) -> None:
         """Blend each track's descriptor with its observation when its box is apart from
         every other active track's box."""
-        everyone = list(self.active.values())
-        boxes = geometry.as_boxes([t.box_xyxy for t in everyone])
-        overlap = geometry.iou_matrix(boxes, boxes)
-        np.fill_diagonal(overlap, 0.0)
-        crowded = {t.track_id for t, row in zip(everyone, overlap)
-                   if (row > self.params.appearance_overlap).any()}
-        for track, descriptor in zip(tracks, descriptors):
-            if track.track_id not in crowded and descriptor.sum() > 0:
+        crowded = self._crowded([t.track_id for t in tracks], [t.box_xyxy for t in tracks])
+        for track, descriptor, alone in zip(tracks, descriptors, ~crowded):
+            if alone and descriptor.sum() > 0:
                 track.appearance = appearance_cue.update(track.appearance, descriptor,
                                                          self.params.appearance.update_rate)
                 track.appearance_frame = track.last_seen

@@ -94,3 +94,16 @@ def test_pose_boxes_enlarge_the_usable_joints():
     assert np.allclose(got, np.concatenate([expected[:2] - margin, expected[2:] + margin]))
     pose[:, 2] = 0.0
     assert np.isnan(pose_boxes(pose[None], 0.2)).all()
+
+
+def test_followed_pose_in_other_colours_is_lost():
+    red, blue = IMAGE.copy(), IMAGE.copy()
+    red[:, :, 2], blue[:, :, 0] = 255, 255
+    memory = TrackMemory(fps=25)
+    memory.keyframe(0, red, box(body(200))[None], body(200)[None])
+    assert memory.follow(1, [0], box(body(201))[None], body(201)[None], image=red) == []
+    assert memory.follow(2, [0], box(body(202))[None], body(202)[None], image=blue) == [0]
+    assert list(memory.lost) == [0]
+    off = TrackMemory(params=MemoryParams(follow_appearance_gate=None), fps=25)
+    off.keyframe(0, red, box(body(200))[None], body(200)[None])
+    assert off.follow(1, [0], box(body(201))[None], body(201)[None], image=blue) == []
