@@ -8,6 +8,7 @@ of zeros for a region the pose does not show. A pixel falls in one of ``HUE_BINS
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import cv2
@@ -30,7 +31,8 @@ class AppearanceParams:
         thin line of joints); it is also shrunk by ``inset`` of its size on each side, so the
         background next to the body counts less.
     min_saturation: HSV saturation (0-255) from which a pixel has a usable hue.
-    max_pixels: a region is subsampled to about this many pixels (cost stays flat with size).
+    max_pixels: a region is subsampled to about this many pixels (cost stays flat with size);
+        colours are binned through a table of 32 levels per channel (``bin_table``).
     min_pixels: a region with fewer pixels inside the image is not used.
     update_rate: weight of a new observation in a track's running descriptor.
     """
@@ -39,57 +41,70 @@ class AppearanceParams:
     min_width: float = 0.5
     inset: float = 0.1
     min_saturation: int = 48
-    max_pixels: int = 1024
+    max_pixels: int = 256
     min_pixels: int = 16
     update_rate: float = 0.3
 
 
-def region_box(keypoints: np.ndarray, joints, params: AppearanceParams):
-    """(x1, y1, x2, y2) integer pixel box of one region of a pose (K, 3), or None."""
-    points = keypoints[list(joints)]
-    if not (points[:, 2] > params.score_thresh).all() or not np.isfinite(points).all():
-        return None
-    x1, y1 = points[:, :2].min(axis=0)
-    x2, y2 = points[:, :2].max(axis=0)
-    height = y2 - y1
-    if height <= 0:
-        return None
-    centre_x, half_width = 0.5 * (x1 + x2), 0.5 * max(x2 - x1, params.min_width * height)
-    inset_x, inset_y = params.inset * half_width, params.inset * height
-    return (int(centre_x - half_width + inset_x), int(y1 + inset_y),
-            int(np.ceil(centre_x + half_width - inset_x)), int(np.ceil(y2 - inset_y)))
+def region_boxes(keypoints: np.ndarray, params: AppearanceParams) -> np.ndarray:
+    """(N, R, 4) xyxy float boxes of the regions of N poses (N, K, 3); NaN rows for a region
+    whose joints are not all seen (score above ``score_thresh``) or that has no height."""
+    kps = np.asarray(keypoints, dtype=np.float64).reshape(len(keypoints), -1, 3)
+    boxes = np.full((len(kps), len(REGIONS), 4), np.nan)
+    for r, joints in enumerate(REGIONS):
+        points = kps[:, list(joints)]                                          # (N, J, 3)
+        seen = (points[..., 2] > params.score_thresh).all(axis=1) & \
+            np.isfinite(points).all(axis=(1, 2))
+        low, high = points[..., :2].min(axis=1), points[..., :2].max(axis=1)  # (N, 2)
+        height = high[:, 1] - low[:, 1]
+        centre_x = 0.5 * (low[:, 0] + high[:, 0])
+        half_width = 0.5 * np.maximum(high[:, 0] - low[:, 0], params.min_width * height)
+        inset_x, inset_y = params.inset * half_width, params.inset * height
+        box = np.stack([centre_x - half_width + inset_x, low[:, 1] + inset_y,
+                        centre_x + half_width - inset_x, high[:, 1] - inset_y], axis=1)
+        boxes[:, r] = np.where((seen & (height > 0))[:, None], box, np.nan)
+    return boxes
 
 
-def histogram(image: np.ndarray, box, params: AppearanceParams) -> np.ndarray | None:
-    """Normalised (NUM_BINS,) histogram of a BGR image inside ``box``; None if too small."""
-    height, width = image.shape[:2]
-    x1, y1, x2, y2 = max(box[0], 0), max(box[1], 0), min(box[2], width), min(box[3], height)
-    if (x2 - x1) * (y2 - y1) < params.min_pixels:
-        return None
-    step = max(1, int(np.sqrt((x2 - x1) * (y2 - y1) / params.max_pixels)))
-    crop = np.ascontiguousarray(image[y1:y2:step, x1:x2:step])
-    hsv = cv2.cvtColor(crop, cv2.COLOR_BGR2HSV).reshape(-1, 3).astype(np.int64)
+@functools.lru_cache(maxsize=4)
+def bin_table(min_saturation: int) -> np.ndarray:
+    """(32, 32, 32) histogram bin of every BGR colour quantised to 5 bits per channel (the
+    centre of each cell converted once with OpenCV's HSV)."""
+    levels = (np.arange(32) * 8 + 4).astype(np.uint8)
+    blue, green, red = np.meshgrid(levels, levels, levels, indexing="ij")
+    bgr = np.stack([blue, green, red], axis=-1).reshape(1, -1, 3)
+    hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV).reshape(-1, 3).astype(np.int64)
     hue, saturation, value = hsv[:, 0], hsv[:, 1], hsv[:, 2]
-    colour = saturation >= params.min_saturation
-    span = 256 - params.min_saturation
+    span = 256 - min_saturation
     colour_bin = (hue * HUE_BINS // 180) * SATURATION_BINS \
-        + np.minimum((saturation - params.min_saturation) * SATURATION_BINS // span,
+        + np.minimum((saturation - min_saturation) * SATURATION_BINS // span,
                      SATURATION_BINS - 1)
     grey_bin = HUE_BINS * SATURATION_BINS + value * VALUE_BINS // 256
-    counts = np.bincount(np.where(colour, colour_bin, grey_bin), minlength=NUM_BINS)
-    return counts / counts.sum()
+    return np.where(saturation >= min_saturation, colour_bin, grey_bin).reshape(32, 32, 32)
 
 
 def describe(image: np.ndarray, keypoints: np.ndarray, params: AppearanceParams) -> np.ndarray:
-    """Descriptors (N, R, NUM_BINS) of N poses (N, K, 3) in a BGR (H, W, 3) image; a region
-    that cannot be seen is a row of zeros."""
+    """Descriptors (N, R, NUM_BINS) of N poses (N, K, 3) in a BGR (H, W, 3) uint8 image; a
+    region that cannot be seen, or holds fewer than ``min_pixels`` pixels, is a row of
+    zeros. A region is subsampled to about ``max_pixels`` pixels."""
     out = np.zeros((len(keypoints), len(REGIONS), NUM_BINS))
-    for n, pose in enumerate(np.asarray(keypoints, dtype=np.float64)):
-        for r, joints in enumerate(REGIONS):
-            box = region_box(pose, joints, params)
-            hist = None if box is None else histogram(image, box, params)
-            if hist is not None:
-                out[n, r] = hist
+    boxes = region_boxes(keypoints, params)
+    usable = np.isfinite(boxes).all(axis=-1)
+    if not usable.any():
+        return out
+    table = bin_table(params.min_saturation)
+    height, width = image.shape[:2]
+    for n, r in zip(*np.nonzero(usable)):
+        x1, y1, x2, y2 = boxes[n, r].tolist()
+        x1, y1 = max(int(x1), 0), max(int(y1), 0)
+        x2, y2 = min(int(np.ceil(x2)), width), min(int(np.ceil(y2)), height)
+        area = (x2 - x1) * (y2 - y1)
+        if x2 <= x1 or y2 <= y1 or area < params.min_pixels:
+            continue
+        step = max(1, int(np.sqrt(area / params.max_pixels)))
+        quantised = image[y1:y2:step, x1:x2:step] >> 3
+        bins = table[quantised[..., 0], quantised[..., 1], quantised[..., 2]]
+        out[n, r] = np.bincount(bins.ravel(), minlength=NUM_BINS) / bins.size
     return out
 
 

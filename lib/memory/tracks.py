@@ -46,7 +46,10 @@ class MemoryParams:
         end it); False: it is lost.
     follow_appearance_gate: between keyframes, a followed pose whose colour histograms are
         further than this from its track's (Bhattacharyya) has slid onto someone else: the
-        track is lost (None: no check; the check describes every followed pose every frame).
+        track is lost (None: no check).
+    appearance_check_seconds: how often each followed pose is checked so (0: every frame; a
+        check every 0.2 s let a slid track keep the wrong person for up to five frames and
+        nearly doubled the identity switches on the real-pixel set).
     check_seconds: period of the newcomer check between keyframes (0: none; 25 fps: 0.2 s is
         every 5th frame, one detector pass where detecting on every frame takes five).
     cover_iou: at a newcomer check, a detection paired one to one with a followed box at
@@ -64,6 +67,7 @@ class MemoryParams:
     remember_ratio: float | None = None
     follow_undetected: bool = True
     follow_appearance_gate: float | None = 0.6
+    appearance_check_seconds: float = 0.0
     check_seconds: float = 0.2
     cover_iou: float = 0.3
     change_trigger: bool = False
@@ -89,6 +93,7 @@ class MemoryTrack:
     velocity: np.ndarray = field(default_factory=lambda: np.zeros(2))
     appearance: np.ndarray | None = None
     appearance_frame: int = -1
+    appearance_checked: int = -1
 
 
 class TrackMemory:
@@ -160,36 +165,44 @@ class TrackMemory:
                 np.array([t.keypoints for t in seen]))
             duplicates |= set(np.flatnonzero((similarity > self.params.duplicate_oks)
                                              .any(axis=1)).tolist())
-        descriptors = None
-        if self.params.follow_appearance_gate is not None and image is not None \
-                and len(track_ids):
-            descriptors = appearance_cue.describe(image, keypoints, self.params.appearance)
-            duplicates |= self._changed_appearance(track_ids, boxes_xyxy, descriptors)
-        observed, rows = [], []
+        checked, descriptors = [], None
+        if self.params.follow_appearance_gate is not None and image is not None:
+            period = self.params.appearance_check_seconds * self.fps
+            checked = [row for row, t in enumerate(track_ids)
+                       if frame_idx - self.active[t].appearance_checked >= period]
+        for row in checked:
+            self.active[track_ids[row]].appearance_checked = frame_idx
+        if checked:
+            descriptors = appearance_cue.describe(image, keypoints[checked],
+                                                  self.params.appearance)
+            duplicates |= self._changed_appearance(track_ids, boxes_xyxy, checked, descriptors)
+        observed = []
         for row, track_id in enumerate(track_ids):
             if row in duplicates:
                 self.lose(track_id)
             else:
                 observed.append(self.active[track_id])
-                rows.append(row)
                 self._observe(observed[-1], frame_idx, boxes_xyxy[row], keypoints[row])
         self._update_velocities(observed)
         stale = frame_idx - self.params.appearance_refresh_seconds * self.fps
-        rows = [r for r, t in zip(rows, observed) if t.appearance_frame < stale]
-        if descriptors is not None and rows:
-            self._update_appearance([self.active[track_ids[r]] for r in rows], descriptors[rows])
+        refresh = [(self.active[track_ids[row]], descriptor)
+                   for row, descriptor in zip(checked, descriptors if checked else [])
+                   if row not in duplicates
+                   and self.active[track_ids[row]].appearance_frame < stale]
+        if refresh:
+            self._update_appearance([t for t, _ in refresh], np.array([d for _, d in refresh]))
         return [track_ids[row] for row in sorted(duplicates)]
 
-    def _changed_appearance(self, track_ids, boxes_xyxy, descriptors) -> set[int]:
-        """Rows whose descriptor is further than ``follow_appearance_gate`` from their track's,
-        among the rows whose box overlaps no other active track's box (colours are trusted
-        only where one person is in the box, as for the appearance update)."""
+    def _changed_appearance(self, track_ids, boxes_xyxy, rows, descriptors) -> set[int]:
+        """Of ``rows`` (with their descriptors), those further than ``follow_appearance_gate``
+        from their track's appearance, among the rows whose box overlaps no other active
+        track's box (colours are trusted only where one person is in the box)."""
         crowded = self._crowded(track_ids, boxes_xyxy)
         changed = set()
-        for row, (track_id, descriptor) in enumerate(zip(track_ids, descriptors)):
-            running = self.active[track_id].appearance
-            if running is not None and not crowded[row]:
-                distance = appearance_cue.distances(descriptor[None], running[None])[0, 0]
+        for row, descriptor in zip(rows, descriptors):
+            track = self.active[track_ids[row]]
+            if track.appearance is not None and not crowded[row]:
+                distance = appearance_cue.distances(descriptor[None], track.appearance[None])[0, 0]
                 if distance > self.params.follow_appearance_gate:
                     changed.add(row)
         return changed

@@ -72,3 +72,19 @@ def test_update_blends_seen_regions_only():
     out = appearance.update(old, new, 0.25)
     assert np.allclose(out[0, [0, 2]], [0.75, 0.25]) and np.array_equal(out[1], old[1])
     assert np.array_equal(appearance.update(None, new, 0.25), new)
+
+
+def test_bin_table_agrees_with_opencv_hsv_on_most_colours():
+    rng = np.random.default_rng(3)
+    pixels = rng.integers(0, 256, size=(1, 20000, 3), dtype=np.uint8)
+    hsv = cv2.cvtColor(pixels, cv2.COLOR_BGR2HSV).reshape(-1, 3).astype(int)
+    saturated = hsv[:, 1] >= PARAMS.min_saturation
+    span = 256 - PARAMS.min_saturation
+    direct = np.where(saturated, (hsv[:, 0] * appearance.HUE_BINS // 180) * appearance.SATURATION_BINS
+                      + np.minimum((hsv[:, 1] - PARAMS.min_saturation) * appearance.SATURATION_BINS
+                                   // span, appearance.SATURATION_BINS - 1),
+                      appearance.HUE_BINS * appearance.SATURATION_BINS
+                      + hsv[:, 2] * appearance.VALUE_BINS // 256)
+    q = pixels.reshape(-1, 3) >> 3
+    table = appearance.bin_table(PARAMS.min_saturation)[q[:, 0], q[:, 1], q[:, 2]]
+    assert np.mean(table == direct) > 0.9   # 5-bit cells: only colours near a bin edge differ
