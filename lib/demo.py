@@ -10,6 +10,8 @@ from lib.cli import add_component_args, build_components
 from lib.drawing import Renderer
 from lib.errors import LightTrackError
 from lib.formats.opensvai import OpenSVAIWriter
+from lib.options import positive_int
+from lib.outputs import OutputLock
 from lib.runner import Statistics, run
 from lib.tracker import LightTracker
 from lib.video import DisplaySink, FramesSink, VideoSink, frame_count, read_frames
@@ -22,9 +24,9 @@ def add_demo_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", default="data/demo", metavar="DIR",
                         help="output folder: jsons/<name>.json, videos/<name>_out.mp4 and, with "
                         "--save-frames, visualize/<name>/ (default: %(default)s)")
-    parser.add_argument("--keyframe-interval", type=int, default=40, metavar="N",
+    parser.add_argument("--keyframe-interval", type=positive_int, default=40, metavar="N",
                         help="detect people every N frames (default: %(default)s, as published)")
-    parser.add_argument("--max-frames", type=int, metavar="N", help="stop after N frames")
+    parser.add_argument("--max-frames", type=positive_int, metavar="N", help="stop after N frames")
     parser.add_argument("--no-visualize", action="store_true",
                         help="write only the JSON (no rendered video)")
     parser.add_argument("--save-frames", action="store_true",
@@ -54,14 +56,13 @@ def run_demo(args: argparse.Namespace, capture, name: str, *, folder: str,
 
     Writes the OpenSVAI JSON frame by frame and, unless ``--no-visualize``, the rendered video;
     returns the statistics and the output paths. ``folder`` is the frames' folder name in the
-    JSON. Models are loaded before any output file is created.
+    JSON. The output folders are checked before any model is loaded.
     """
-    if args.keyframe_interval < 1:
-        raise LightTrackError(f"--keyframe-interval must be >= 1, got {args.keyframe_interval}")
+    paths = output_paths(args.output, name)
+    OutputLock(paths["json"]).release()  # refuse a second run on these outputs before loading
     detector, estimator, matcher = build_components(args)
     tracker = LightTracker(detector, estimator, matcher, keyframe_interval=args.keyframe_interval,
                            match_thresh=args.pose_matching_threshold)
-    paths = output_paths(args.output, name)
     render = Renderer(min_score=tracker.lost_score_thresh)  # draw the joints the model sees
     sinks = [OpenSVAIWriter(paths["json"])]
     if not args.no_visualize:

@@ -9,6 +9,7 @@ from typing import Iterable, Protocol, Sequence
 import numpy as np
 
 from lib.interfaces import FrameResult
+from lib.outputs import close_all
 from lib.tracker import LightTracker
 
 
@@ -76,7 +77,7 @@ def run(tracker: LightTracker, frames: Iterable[Frame], sinks: Sequence[Sink] = 
     """Track every frame of ``frames`` from a fresh tracker state.
 
     Each result goes to every sink as soon as it exists, so memory does not grow with the
-    video's length. Sinks are closed even when the loop stops on an error or Ctrl-C.
+    video's length. Sinks are all closed even when the loop or a sink stops on an error or Ctrl-C.
     ``progress``: an optional tqdm-like object (``update(1)``). Sink time is not counted.
     """
     stats = Statistics()
@@ -92,6 +93,5 @@ def run(tracker: LightTracker, frames: Iterable[Frame], sinks: Sequence[Sink] = 
                 progress.update(1)
             start = time.perf_counter()
     finally:
-        for sink in sinks:
-            sink.close()
+        close_all(sinks)
     return stats

@@ -7,15 +7,14 @@ or a person with ``det_bbox`` (xywh), ``det_score``, ``track_id``, ``track_score
 """
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass
 
 import numpy as np
 
 from lib.errors import LightTrackError
-from lib.formats.jsonfile import load_json
+from lib.formats.jsonfile import dumps, load_json
 from lib.interfaces import Person
+from lib.outputs import OutputLock, replace, temporary_path, write_error
 
 PLACEHOLDER_BOX = [0, 0, 2, 2]
 
@@ -51,34 +50,67 @@ def frame_to_dict(folder: str, name: str, frame_idx: int, persons: list[Person])
 
 class OpenSVAIWriter:
     """Writes an OpenSVAI file frame by frame; after every frame the file is a complete, valid
-    JSON list, so a crash or Ctrl-C keeps every frame already written."""
+    JSON list, so a crash or Ctrl-C keeps every frame already written.
+
+    The file is written as ``lib.outputs.temporary_path(path)`` and renamed to ``path`` by
+    ``close``; ``<path>.lock`` keeps a second run off it. A failed write (full disk) puts the
+    file back to its last complete frame and raises LightTrackError naming ``path``.
+    """
 
     _CLOSE = b"\n]\n"
 
     def __init__(self, path: str):
         self.path = path
-        try:
-            self._file = open(path, "wb")
-        except OSError as err:
-            raise LightTrackError(f"cannot write {path}: {err.strerror}") from err
+        self._lock = OutputLock(path)
+        self._temporary = temporary_path(path)
         self._count = 0
-        self._file.write(b"[" + self._CLOSE)
-        self._file.flush()
+        try:
+            self._file = open(self._temporary, "wb", buffering=0)
+            self._write_all(b"[" + self._CLOSE)
+        except OSError as err:
+            self._lock.release()
+            raise write_error(path, err) from None
+        self._size = len(b"[" + self._CLOSE)  # bytes of the last complete list
+
+    def _write_all(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[self._file.write(view):]
 
     def write_frame(self, frame: dict) -> None:
         """Append one frame dict (as built by ``frame_to_dict``)."""
-        body = json.dumps(frame, separators=(",", ":")).encode()
-        self._file.seek(-len(self._CLOSE), os.SEEK_END)
-        self._file.write((b",\n" if self._count else b"\n") + body + self._CLOSE)
-        self._file.flush()
+        body = dumps(frame).encode()
+        try:
+            self._file.seek(self._size - len(self._CLOSE))
+            self._write_all((b",\n" if self._count else b"\n") + body + self._CLOSE)
+        except OSError as err:
+            self._restore()
+            raise write_error(self.path, err) from None
+        self._size = self._file.tell()
         self._count += 1
+
+    def _restore(self) -> None:
+        """Cut the file back to its last complete list (best effort: the disk may be full)."""
+        try:
+            self._file.truncate(self._size - len(self._CLOSE))
+            self._file.seek(self._size - len(self._CLOSE))
+            self._write_all(self._CLOSE)
+        except OSError:
+            pass
 
     def write(self, frame, result) -> None:
         """Runner sink: append a tracked frame (``lib.runner.Frame``, ``FrameResult``)."""
         self.write_frame(frame_to_dict(frame.folder, frame.name, frame.index, result.persons))
 
     def close(self) -> None:
-        self._file.close()
+        """Close the file and give it its final name (it holds every frame written)."""
+        if self._file.closed:
+            return
+        try:
+            self._file.close()
+            replace(self._temporary, self.path)
+        finally:
+            self._lock.release()
 
 
 @dataclass

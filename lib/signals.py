@@ -1,0 +1,31 @@
+"""SIGTERM and SIGHUP end a run as Ctrl-C does: the same unwinding, so every output is
+finalised, and the shell's exit code 128 + signal number (stdlib only)."""
+from __future__ import annotations
+
+import signal
+
+HANDLED = (signal.SIGTERM, signal.SIGHUP)
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised in the main thread by ``install``'s handler; a KeyboardInterrupt, so every
+    ``finally`` and Ctrl-C path runs. ``signum``: the signal received."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _raise_terminated(signum, _frame) -> None:
+    raise Terminated(signum)
+
+
+def install() -> None:
+    """Make SIGTERM and SIGHUP raise ``Terminated`` (call once, from the main thread)."""
+    for signum in HANDLED:
+        signal.signal(signum, _raise_terminated)
+
+
+def exit_code(interrupt: KeyboardInterrupt) -> int:
+    """130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP: 128 + the signal number."""
+    return 128 + getattr(interrupt, "signum", signal.SIGINT)
