@@ -15,7 +15,7 @@ from torch.nn import functional as F
 
 from graph.skeleton import spatial_adjacency
 from lib.errors import LightTrackError
-from lib.weights import require_file
+from lib.weights import require_file, require_finite
 
 
 class GraphConv(nn.Module):
@@ -105,6 +105,8 @@ def load_state(model: nn.Module, state: dict, source: str = "state dict") -> Non
     loaded then (the original filled what it could).
     """
     state = {key.removeprefix("module."): value for key, value in state.items()}
+    require_finite({key: torch.as_tensor(value).detach().cpu() for key, value in state.items()},
+                   source)
     expected = model.state_dict()
     missing = sorted(set(expected) - set(state))
     unexpected = sorted(set(state) - set(expected))

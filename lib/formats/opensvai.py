@@ -13,7 +13,7 @@ import numpy as np
 
 from lib.errors import LightTrackError
 from lib.formats.jsonfile import dumps, load_json
-from lib.interfaces import Person
+from lib.interfaces import NUM_JOINTS, Person
 from lib.outputs import OutputLock, replace, temporary_path, write_error
 
 PLACEHOLDER_BOX = [0, 0, 2, 2]
@@ -144,10 +144,14 @@ def read_opensvai(path: str) -> list[OpenSVAIFrame]:
     data = load_json(path)
     if not isinstance(data, list):
         raise LightTrackError(f"{path}: an OpenSVAI file is a JSON list of frames")
-    try:
-        return [_parse_frame(item) for item in data]
-    except (KeyError, TypeError, ValueError, IndexError) as err:
-        raise LightTrackError(f"{path}: malformed OpenSVAI frame ({err!r})") from err
+    frames = []
+    for position, item in enumerate(data):
+        try:
+            frames.append(_parse_frame(item))
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as err:
+            raise LightTrackError(f"{path}: malformed OpenSVAI frame at position {position} "
+                                  f"({type(err).__name__}: {err})") from None
+    return frames
 
 
 def _parse_frame(item: dict) -> OpenSVAIFrame:
@@ -164,9 +168,12 @@ def _parse_candidate(cand: dict) -> Candidate:
     box = np.asarray(cand["det_bbox"], dtype=np.float64).reshape(4)
     score = cand.get("det_score", 1)
     score = float(score[0] if isinstance(score, list) else score)
-    track_id = cand.get("track_id")
+    track_id, track_score = cand.get("track_id"), cand.get("track_score")
     kps = cand.get("pose_keypoints_2d")
+    if kps and len(kps) != 3 * NUM_JOINTS:
+        raise ValueError(f"pose_keypoints_2d holds {len(kps)} values; {3 * NUM_JOINTS} expected "
+                         f"(x, y, score of {NUM_JOINTS} joints)")
     return Candidate(box_xywh=box, det_score=score,
                      track_id=None if track_id is None else int(track_id),
-                     track_score=cand.get("track_score"),
+                     track_score=None if track_score is None else float(track_score),
                      keypoints=None if not kps else np.asarray(kps, np.float64).reshape(-1, 3))
