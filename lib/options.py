@@ -25,6 +25,14 @@ def positive_int(text: str) -> int:
     return value
 
 
+def non_negative_int(text: str) -> int:
+    """argparse type: an integer >= 0 (seeds)."""
+    value = _number(text, int)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
 def finite_float(text: str) -> float:
     """argparse type: a finite number (no nan, no inf)."""
     value = _number(text, float)

@@ -1,11 +1,13 @@
-"""Keep TensorFlow's and TFLite's start-up log lines off the user's terminal (stdlib only).
+"""Keep TensorFlow's and TFLite's start-up log lines and FFmpeg's per-packet decoder messages
+off the user's terminal (stdlib only).
 
 TensorFlow >= 2.16 logs its start-up lines ("oneDNN custom operations are on", the absl
 "All log messages before absl::InitializeLog()" notice) from C++ before any setting is read,
 and TFLite prints "Created TensorFlow Lite XNNPACK delegate" itself. ``quiet_startup`` sets the
 documented switches and, while a framework component is imported and built, sends the process's
 native stderr to a file; afterwards every line that is not such an info/warning log line is
-passed on, so real errors still reach the user.
+passed on, so real errors still reach the user. FFmpeg's messages ("moov atom not found",
+"header damaged") are silenced: the scripts report unreadable and damaged videos themselves.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ NOISE = re.compile(r"^(WARNING: All log messages before absl::InitializeLog\(\)"
 def set_switches() -> None:
     """Environment and logger levels read by TensorFlow at import (user settings win)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # AV_LOG_QUIET, read at first use
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
     logging.getLogger("absl").setLevel(logging.ERROR)
 

@@ -3,6 +3,7 @@ finalised, and the shell's exit code 128 + signal number (stdlib only)."""
 from __future__ import annotations
 
 import signal
+import threading
 
 HANDLED = (signal.SIGTERM, signal.SIGHUP)
 
@@ -21,7 +22,10 @@ def _raise_terminated(signum, _frame) -> None:
 
 
 def install() -> None:
-    """Make SIGTERM and SIGHUP raise ``Terminated`` (call once, from the main thread)."""
+    """Make SIGTERM and SIGHUP raise ``Terminated`` (only the main thread can: elsewhere this
+    does nothing)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
     for signum in HANDLED:
         signal.signal(signum, _raise_terminated)
 
