@@ -28,6 +28,11 @@ def set_switches() -> None:
     """Environment and logger levels read by TensorFlow at import (user settings win)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # AV_LOG_QUIET, read at first use
+    if "OPENCV_LOG_LEVEL" not in os.environ:  # no "can't open camera by index" WARN lines
+        os.environ["OPENCV_LOG_LEVEL"] = "ERROR"
+        cv2 = sys.modules.get("cv2")  # already imported: it has read the variable
+        if cv2 is not None:
+            cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
     logging.getLogger("absl").setLevel(logging.ERROR)
 

@@ -1,17 +1,16 @@
 """demo_video_mobile.py through its command line: bad options, bad videos, full disk, signals,
 a second run on the same outputs; the JSON and mp4 left behind are valid and agree."""
 import signal
-import time
 
 import pytest
 
-from lib.outputs import OutputLock, temporary_path
+from lib.outputs import OutputLock
 from tests.scripts.run import (assert_one_line, file_size_limit, leftovers, message_lines, run,
                                start, strict_json)
-from tests.scripts.videos import count_frames, damage_middle, write_video
+from tests.scripts.videos import (FAKE_COMPONENTS as FAKE, assert_valid_outputs, damage_middle,
+                                  outputs, wait_for_frames, write_video)
 
 SCRIPT = "demo_video_mobile.py"
-FAKE = ["--detector", "scripted", "--pose", "scripted", "--matcher", "none"]
 
 
 @pytest.fixture(scope="module")
@@ -21,20 +20,6 @@ def clip(tmp_path_factory):
 
 def demo(video, output, *extra, **kwargs):
     return run(SCRIPT, "--video", video, "--output", output, *FAKE, *extra, fakes=True, **kwargs)
-
-
-def outputs(output, name="clip"):
-    return output / "jsons" / f"{name}.json", output / "videos" / f"{name}_out.mp4"
-
-
-def assert_valid_outputs(output, name="clip") -> int:
-    """The JSON parses strictly, the mp4 decodes, both hold the same frames; returns that count."""
-    json_path, video_path = outputs(output, name)
-    frames = strict_json(json_path)
-    assert [f["image"]["id"] for f in frames] == [[i] for i in range(len(frames))]
-    assert count_frames(video_path) == len(frames)
-    assert leftovers(output) == []
-    return len(frames)
 
 
 @pytest.mark.parametrize("option, value, words", [
@@ -107,10 +92,7 @@ def test_signals_end_the_run_with_finalised_outputs(clip, tmp_path, signum, code
     output = tmp_path / "out"
     proc = start(SCRIPT, "--video", clip, "--output", output, *FAKE, fakes=True,
                  env={"FAKE_POSE_SECONDS": "0.2"})
-    partial = temporary_path(str(outputs(output)[0]))
-    while proc.poll() is None and not (
-            __import__("os").path.exists(partial) and strict_json(partial)):
-        time.sleep(0.1)
+    wait_for_frames(proc, outputs(output)[0])
     proc.send_signal(signum)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == code, stderr

@@ -1,12 +1,18 @@
-"""Small test videos written with OpenCV, and a copy damaged in the middle."""
+"""Small test videos written with OpenCV, a copy damaged in the middle, and the demos' outputs."""
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from lib.outputs import temporary_path
+from tests.scripts.run import leftovers, strict_json
+
 SIZE = (160, 120)  # width, height
+FAKE_COMPONENTS = ["--detector", "scripted", "--pose", "scripted", "--matcher", "none"]
 
 
 def write_video(path, num_frames: int, fps: float = 25.0) -> Path:
@@ -42,3 +48,27 @@ def count_frames(path) -> int:
         count += 1
     capture.release()
     return count
+
+
+def outputs(output, name="clip") -> tuple[Path, Path]:
+    """(JSON, mp4) paths a demo writes for the video ``name`` into ``output``."""
+    return output / "jsons" / f"{name}.json", output / "videos" / f"{name}_out.mp4"
+
+
+def assert_valid_outputs(output, name="clip") -> int:
+    """The JSON parses strictly, the mp4 decodes, both hold the same frames, no temporary or
+    lock file is left; returns the number of frames."""
+    json_path, video_path = outputs(output, name)
+    frames = strict_json(json_path)
+    assert [f["image"]["id"] for f in frames] == [[i] for i in range(len(frames))]
+    assert count_frames(video_path) == len(frames)
+    assert leftovers(output) == []
+    return len(frames)
+
+
+def wait_for_frames(proc, json_path) -> None:
+    """Wait until the running demo ``proc`` has written a frame to ``json_path``'s temporary file
+    (or has ended)."""
+    partial = temporary_path(str(json_path))
+    while proc.poll() is None and not (os.path.exists(partial) and strict_json(partial)):
+        time.sleep(0.1)
