@@ -8,6 +8,7 @@ without a point list were never kept, and points inside the GT ignore regions ar
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -65,6 +66,12 @@ def _value(entry, key, default=None):
     return value
 
 
+def _score(value) -> float:
+    """A joint score; a missing, null or non-finite one is ``MISSING_SCORE`` (ranked last)."""
+    score = MISSING_SCORE if value is None else float(value)
+    return score if math.isfinite(score) else MISSING_SCORE
+
+
 def _empty_person():
     return (np.zeros((NUM_JOINTS, 2)), np.zeros(NUM_JOINTS, bool),
             np.full(NUM_JOINTS, np.nan))
@@ -79,7 +86,7 @@ def _person_2017(rect: dict) -> PosePerson:
         joint = int(joint)
         keypoints[joint] = float(_value(point, "x")), float(_value(point, "y"))
         present[joint] = True
-        scores[joint] = float(_value(point, "score", MISSING_SCORE))
+        scores[joint] = _score(_value(point, "score"))
     head = [_value(rect, key) for key in ("x1", "y1", "x2", "y2")]
     head_box = tuple(float(v) for v in head) if None not in head else None
     return PosePerson(keypoints, present, scores, _value(rect, "track_id"), head_box)
@@ -131,7 +138,7 @@ def _person_2018(annotation: dict, slots: list) -> PosePerson:
             continue  # not a PoseTrack joint, or unannotated
         keypoints[joint] = x, y
         present[joint] = True
-        scores[joint] = float(slot_scores[slot]) if slot_scores else MISSING_SCORE
+        scores[joint] = _score(slot_scores[slot] if slot_scores else None)
     head_box = None
     if annotation.get("bbox_head"):
         x, y, w, h = (float(v) for v in annotation["bbox_head"])
