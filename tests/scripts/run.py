@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-FAKES = ["-m", "tests.scripts.fakes"]  # prefix: run the script with the scripted components
+FAKES = ["-m", "tests.scripts.fakes"]
+TIMESTAMPED = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ ")  # logging's asctime  # prefix: run the script with the scripted components
 
 
 def environment(**extra) -> dict:
@@ -53,11 +55,13 @@ def message_lines(stderr: str) -> list[str]:
     return lines
 
 
-def assert_one_line(proc, code: int, *words: str) -> str:
+def assert_one_line(proc, code: int, *words: str, progress_log: bool = False) -> str:
     """The run ended with ``code``, no traceback and exactly one message line holding every
-    one of ``words``; returns that line."""
+    one of ``words``; returns that line. ``progress_log``: the script logs its progress with
+    timestamps (the trainers); those lines are not messages."""
     assert "Traceback" not in proc.stderr, proc.stderr
-    lines = message_lines(proc.stderr)
+    lines = [line for line in message_lines(proc.stderr)
+             if not (progress_log and TIMESTAMPED.match(line))]
     assert proc.returncode == code, (proc.returncode, proc.stderr)
     assert len(lines) == 1, proc.stderr
     for word in words:
