@@ -133,9 +133,10 @@ def save_file(obj, path: Path) -> None:
     temporary = temporary_path(str(path))
     try:
         torch.save(obj, temporary)
-    except OSError as err:
+    except (OSError, RuntimeError) as err:  # torch's zip writer raises RuntimeError
         remove_quietly(temporary)
-        raise write_error(str(path), err) from None
+        reason = err if isinstance(err, OSError) else OSError("the write failed (disk full?)")
+        raise write_error(str(path), reason) from None
     replace(temporary, str(path))
 
 

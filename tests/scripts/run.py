@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 FAKES = ["-m", "tests.scripts.fakes"]
-TIMESTAMPED = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ ")  # logging's asctime  # prefix: run the script with the scripted components
+TIMESTAMPED = re.compile(r"^(\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d(,\d+)? ")  # logging's time  # prefix: run the script with the scripted components
 
 
 def environment(**extra) -> dict:
