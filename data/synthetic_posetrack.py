@@ -34,7 +34,7 @@ from lib.formats.posetrack import annotation18, image_id, person_category  # noq
 from lib.joints import NUM_JOINTS  # noqa: E402
 from lib.options import (non_negative_float, non_negative_int, positive_int,  # noqa: E402
                          require_output_dir, unit_float)
-from lib.outputs import OutputLock  # noqa: E402
+from lib.outputs import OutputLock, write_bytes  # noqa: E402
 
 MIN_LABELED_JOINTS = 4  # a person is annotated (and detectable) with at least this many joints
 SPLIT = "val"
@@ -281,9 +281,8 @@ def write_video(out_dir: str, video: SyntheticVideo, seed: int) -> None:
     for t in range(video.num_frames):
         image, people = video.frame(t)
         file = f"{t:06d}.jpg"
-        if not cv2.imwrite(os.path.join(image_dir, file), image,
-                           [cv2.IMWRITE_JPEG_QUALITY, opts.jpeg_quality]):
-            raise LightTrackError(f"cannot write {os.path.join(image_dir, file)} (disk full?)")
+        _, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, opts.jpeg_quality])
+        write_bytes(os.path.join(image_dir, file), jpeg.tobytes())  # whole or not at all
         img_id = image_id(video.number, t)
         images.append({"file_name": f"images/{SPLIT}/{name}/{file}", "id": img_id, "frame_id": img_id,
                        "vid_id": f"{video.number:06d}", "is_labeled": True,
