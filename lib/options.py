@@ -10,11 +10,12 @@ from lib.errors import LightTrackError
 
 
 def _number(text: str, kind):
+    """``kind(text)`` (int or float); argparse's one-line error when the text is not one."""
     try:
         return kind(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a{'n integer' if kind is int else ' number'}") \
-            from None
+        what = "an integer" if kind is int else "a number"
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
 
 
 def positive_int(text: str) -> int:
@@ -74,7 +75,8 @@ def require_weights(path, option: str) -> None:
     if os.path.isfile(path) or os.path.isfile(path + ".index"):
         return
     kind = "a folder, not a weights file" if os.path.isdir(path) else "not found"
-    raise LightTrackError(f"{option} {path}: {kind}")
+    raise LightTrackError(f"{option} {path}: {kind} (give an existing file, or leave {option} "
+                          "out for the default file that make weights fetches)")
 
 
 def require_output_dir(path, option: str = "--output") -> None:

@@ -190,7 +190,8 @@ def to_posetrack17(frames: list[OpenSVAIFrame], gt_doc: dict, *, bbox_thresh: fl
     annolist = []
     for frame, gt_image in zip(frames, _gt_images(gt_doc, frames, source)):
         rects = []
-        for track_id, (x, y, w, h), score, kps, kept in _people(frame, bbox_thresh, drop_thresh, track, source):
+        people = _people(frame, bbox_thresh, drop_thresh, track, source)
+        for track_id, (x, y, w, h), score, kps, kept in people:
             points = [{"x": [float(kps[j, 0])], "y": [float(kps[j, 1])], "score": [float(kps[j, 2])],
                        "id": [j]} for j in np.flatnonzero(kept).tolist()]
             rects.append({"x1": [float(x)], "y1": [float(y)], "x2": [float(x + w)],
