@@ -10,6 +10,7 @@ import numpy as np
 
 from lib.interfaces import FrameResult
 from lib.outputs import close_all
+from lib.signals import deferred
 from lib.tracker import LightTracker
 
 
@@ -87,8 +88,9 @@ def run(tracker: LightTracker, frames: Iterable[Frame], sinks: Sequence[Sink] = 
         for frame in frames:
             result = tracker.step(frame.image)
             stats.add(result, time.perf_counter() - start)
-            for sink in sinks:
-                sink.write(frame, result)
+            with deferred():  # a signal lands between frames: every sink has the same frames
+                for sink in sinks:
+                    sink.write(frame, result)
             if progress is not None:
                 progress.update(1)
             start = time.perf_counter()

@@ -2,6 +2,7 @@
 finalised, and the shell's exit code 128 + signal number (stdlib only)."""
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 
@@ -28,6 +29,21 @@ def install() -> None:
         return
     for signum in HANDLED:
         signal.signal(signum, _raise_terminated)
+
+
+@contextlib.contextmanager
+def deferred():
+    """Hold SIGINT, SIGTERM and SIGHUP until the block ends (then they are delivered), so a
+    frame reaches every sink or none: the outputs agree in frame count."""
+    if not hasattr(signal, "pthread_sigmask"):  # not POSIX: nothing to hold
+        yield
+        return
+    held = {signal.SIGINT, *HANDLED}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def exit_code(interrupt: KeyboardInterrupt) -> int:

@@ -34,3 +34,16 @@ def test_exit_codes():
     assert exit_code(KeyboardInterrupt()) == 130
     assert exit_code(Terminated(signal.SIGTERM)) == 143
     assert isinstance(Terminated(signal.SIGHUP), KeyboardInterrupt)
+
+
+def test_signals_are_held_until_the_deferred_block_ends():
+    code = ("import os, signal\nfrom lib import signals\nsignals.install()\nsteps = []\n"
+            "try:\n"
+            "    with signals.deferred():\n"
+            "        os.kill(os.getpid(), signal.SIGTERM)\n"
+            "        steps.append('block finished')\n"
+            "    steps.append('after the block')\n"
+            "except KeyboardInterrupt:\n"
+            "    print(steps)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stdout == "['block finished']\n", proc.stderr
