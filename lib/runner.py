@@ -78,7 +78,7 @@ def run(tracker: LightTracker, frames: Iterable[Frame], sinks: Sequence[Sink] = 
     """Track every frame of ``frames`` from a fresh tracker state.
 
     Each result goes to every sink as soon as it exists, so memory does not grow with the
-    video's length. Sinks are all closed even when the loop or a sink stops on an error or Ctrl-C.
+    video's length. Every sink is closed even when the loop or a sink fails, or on Ctrl-C.
     ``progress``: an optional tqdm-like object (``update(1)``). Sink time is not counted.
     """
     stats = Statistics()
