@@ -7,7 +7,9 @@ Example: python jsonformat_std_to_posetrack18.py -e 0.4 -r 0.8 -m track -f 17
 from __future__ import annotations
 
 import argparse
+import os
 
+from lib.batch.process import DATA_ROOT, RESULTS_DIR
 from lib.cli import run_main
 from lib.options import require_output_dir, unit_float
 from lib.outputs import OutputLock
@@ -27,9 +29,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="split name (kept for compatibility; folders come from --gt/--input)")
     parser.add_argument("-f", "--format", type=int, default=17, choices=[17, 18],
                         help="PoseTrack file format (default: %(default)s)")
-    parser.add_argument("--gt", default="data/Data_2018/posetrack_data/annotations/val",
+    parser.add_argument("--gt", default=os.path.join(DATA_ROOT, "annotations", "val"),
                         help="PoseTrack'18 GT folder (default: %(default)s)")
-    parser.add_argument("--input", default="data/Data_2018/posetrack_results/lighttrack/results_openSVAI",
+    parser.add_argument("--input", default=RESULTS_DIR,
                         help="tracker output folder (default: %(default)s)")
     parser.add_argument("--output", default="data/Data_2018/predictions_lighttrack/",
                         help="prediction folder, created (default: %(default)s)")

@@ -2,10 +2,11 @@
 
 Per box: MediaPipe's pose detector, run on a square crop around the box, gives the hip centre and
 the full-body scale point; the landmark model then runs on MediaPipe's person-aligned ROI (a
-square centred on the hip centre, side 2 × 1.25 × their distance, rotated upright). When a box
-is the one the tracker builds from this estimator's previous keypoints, the ROI MediaPipe would
-track with (from the previous landmarks' own alignment points) is reused and the detector is
-skipped: that is MediaPipe's tracking mode and saves about 40 % of the time per person.
+square centred on the hip centre, side 2 × 1.25 × their distance, rotated upright). When the
+tracker says a box continues a track (its track id), the ROI MediaPipe would track with (from that
+track's previous landmarks' own alignment points) is reused and the detector is skipped: that is
+MediaPipe's tracking mode and saves about 40 % of the time per person. The ROIs are kept per
+track id, so they do not depend on how the tracker builds its boxes.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import numpy as np
 
 from lib import geometry
 from lib.errors import LightTrackError
+from lib.interfaces import PoseEstimator, TrackIds
 from lib.joints import NUM_JOINTS
 from lib.pose import blazepose_geometry as bg
 from lib.weights import FIX, require_file
@@ -72,7 +74,7 @@ def _crops(image: np.ndarray, rois: np.ndarray, size: int) -> tuple[np.ndarray, 
     return np.stack(crops)[..., ::-1].astype(np.float32) / 255.0, matrices
 
 
-class BlazePoseEstimator:
+class BlazePoseEstimator(PoseEstimator):
     """BlazePose full: 15 PoseTrack joints per box; score = landmark visibility × pose presence.
 
     Joints the model puts outside the frame or marks as not present (presence below
@@ -84,9 +86,10 @@ class BlazePoseEstimator:
     presence_thresh: lowest landmark presence for a joint to count, and lowest pose presence
     for a pose to be tracked without the detector (MediaPipe: 0.5). roi_scale: ROI side over
     twice the alignment distance (MediaPipe: 1.25). max_rotation: limit of the ROI rotation in
-    radians (MediaPipe: none). track_enlarge_scale, track_iou_thresh: a box counts as following
-    a previous pose when its IoU with that pose's tracker box (the LightTrack rule with this
-    enlargement) reaches the threshold.
+    radians (MediaPipe: none).
+
+    Per-video state: the tracking ROI of each track id, from the last ``estimate`` call whose
+    boxes carried track ids, or from the keyframe poses the tracker then ``assign``-ed to tracks.
     """
 
     #: 4-best mean joint score below this = no person (measured: persons >= 0.69, background
@@ -95,14 +98,12 @@ class BlazePoseEstimator:
 
     def __init__(self, landmark_path: Path, detector_path: Path, *, num_threads: int = 2,
                  detector_score_thresh: float = 0.5, presence_thresh: float = 0.5,
-                 roi_scale: float = 1.25, track_enlarge_scale: float = 0.2,
-                 track_iou_thresh: float = 0.8, max_rotation: float = np.radians(15)):
+                 roi_scale: float = 1.25, max_rotation: float = np.radians(15)):
         self.landmarks = _BatchedModel(landmark_path, num_threads)
         self.detector = _BatchedModel(detector_path, num_threads)
         self.anchors = bg.ssd_anchors(DETECTOR_SIZE)
         self.detector_score_thresh, self.presence_thresh = detector_score_thresh, presence_thresh
         self.roi_scale, self.max_rotation = roi_scale, max_rotation
-        self.track_enlarge_scale, self.track_iou_thresh = track_enlarge_scale, track_iou_thresh
         self.reset()
 
     @classmethod
@@ -114,23 +115,38 @@ class BlazePoseEstimator:
 
     def reset(self) -> None:
         """Forget the previous poses: the next boxes are all aligned by the detector."""
-        self._tracked_boxes, self._tracked_rois = np.zeros((0, 4)), np.zeros((0, 4))
+        self._track_rois: dict[int, np.ndarray] = {}  # track id -> ROI (4,) to track with
+        self._next_rois: list[np.ndarray | None] = []  # per pose of the last call
 
-    def estimate(self, image: np.ndarray, boxes_xyxy: np.ndarray) -> np.ndarray:
+    def estimate(self, image: np.ndarray, boxes_xyxy: np.ndarray,
+                 track_ids: TrackIds | None = None) -> np.ndarray:
         """image: BGR (H, W, 3) uint8, boxes_xyxy (N, 4) -> keypoints (N, 15, 3) as x, y,
-        score in image pixels; scores lie in [0, 1]."""
+        score in image pixels; scores lie in [0, 1]. track_ids: the track each box continues
+        (None: a fresh box, aligned by the pose detector)."""
         boxes = geometry.as_boxes(boxes_xyxy)
+        track_ids = [None] * len(boxes) if track_ids is None else list(track_ids)
+        if len(track_ids) != len(boxes):
+            raise ValueError(f"{len(track_ids)} track ids for {len(boxes)} boxes")
         if len(boxes) == 0:
+            self._next_rois = []
             return np.zeros((0, NUM_JOINTS, 3))
-        rois = self._rois(image, boxes)
+        rois = self._rois(image, boxes, track_ids)
         crops, matrices = _crops(image, rois, LANDMARK_SIZE)
         raw, flags = self.landmarks(crops, ("Identity", "Identity_1"))
         raw = raw.reshape(len(boxes), NUM_LANDMARKS, 5)
         points = np.stack([bg.apply_affine(bg.invert_affine(m), r[:, :2])
                            for m, r in zip(matrices, raw)])
         keypoints = self._keypoints(points, raw, flags.reshape(-1), image.shape)
-        self._remember(points, flags.reshape(-1), keypoints)
+        self._remember(points, flags.reshape(-1))
+        if any(track_id is not None for track_id in track_ids):
+            self.assign(track_ids)
         return keypoints
+
+    def assign(self, track_ids: TrackIds) -> None:
+        """Key the tracking ROIs of the last call's poses by their tracks (N items; None: not
+        tracked); the ROIs of earlier calls are forgotten."""
+        self._track_rois = {track_id: roi for track_id, roi in zip(track_ids, self._next_rois)
+                            if track_id is not None and roi is not None}
 
     def _keypoints(self, points, raw, flags, image_shape) -> np.ndarray:
         """The 15 joints (N, 15, 3) from landmarks (N, 39, 2) in frame pixels and raw outputs."""
@@ -145,16 +161,13 @@ class BlazePoseEstimator:
         joints[..., 1] = joints[..., 1].clip(0, height - 1)
         return joints
 
-    def _rois(self, image: np.ndarray, boxes: np.ndarray) -> np.ndarray:
-        """Person-aligned ROIs (N, 4): the tracked ROI where the box follows the last poses,
-        else one aligned by the pose detector, else an upright square around the box."""
+    def _rois(self, image: np.ndarray, boxes: np.ndarray, track_ids: list) -> np.ndarray:
+        """Person-aligned ROIs (N, 4): the tracked ROI where the box continues a track that has
+        one, else one aligned by the pose detector, else an upright square around the box."""
         rois = bg.roi_around_box(boxes)
-        found = np.zeros(len(boxes), dtype=bool)
-        if len(self._tracked_boxes):
-            iou = geometry.iou_matrix(boxes, self._tracked_boxes)
-            best = iou.argmax(axis=1)
-            found = iou[np.arange(len(boxes)), best] >= self.track_iou_thresh
-            rois[found] = self._tracked_rois[best[found]]
+        found = np.array([track_id in self._track_rois for track_id in track_ids])
+        for i in np.flatnonzero(found):
+            rois[i] = self._track_rois[track_ids[i]]
         if not found.all():
             rois[~found] = self._detect_rois(image, boxes[~found], rois[~found])
         return rois
@@ -188,14 +201,10 @@ class BlazePoseEstimator:
         rois[:, 3] = rois[:, 3].clip(-self.max_rotation, self.max_rotation)
         return rois
 
-    def _remember(self, points: np.ndarray, flags: np.ndarray, keypoints: np.ndarray) -> None:
-        """Keep the ROIs to track with, keyed by the boxes the tracker will build from
-        ``keypoints``; as in MediaPipe, a pose whose presence is below ``presence_thresh`` is
-        not tracked (its next box goes back to the detector)."""
-        keep = flags >= self.presence_thresh
-        boxes_xywh = geometry.boxes_from_keypoints(keypoints[keep], self.track_enlarge_scale)
-        rois = self._aligned_roi(points[keep, HIP_CENTRE], points[keep, SCALE_POINT])
-        usable = [i for i, box in enumerate(boxes_xywh) if box is not None]
-        self._tracked_boxes = geometry.as_boxes(
-            [geometry.xywh_to_xyxy(boxes_xywh[i]) for i in usable])
-        self._tracked_rois = rois[usable].reshape(-1, 4)
+    def _remember(self, points: np.ndarray, flags: np.ndarray) -> None:
+        """Keep, per pose of this call, the ROI to track it with; as in MediaPipe, a pose whose
+        presence is below ``presence_thresh`` is not tracked (None: its next box goes back to
+        the detector)."""
+        rois = self._aligned_roi(points[:, HIP_CENTRE], points[:, SCALE_POINT])
+        self._next_rois = [roi if flag >= self.presence_thresh else None
+                           for roi, flag in zip(rois, flags)]

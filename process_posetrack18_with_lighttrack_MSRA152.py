@@ -10,12 +10,12 @@ import argparse
 import os
 
 from lib import components
+from lib.batch.oracle import ORACLE
+from lib.batch.process import (DATA_ROOT, INPUT_DIRS, PRESET, RESULTS_DIR, estimator_factory,
+                               posetrack_tracker, process_videos, video_files)
 from lib.cli import add_component_args, check_weights, run_main
 from lib.options import non_negative_float, positive_int, require_output_dir, require_weights
 from lib.outputs import OutputLock
-from lib.posetrack.oracle import ORACLE
-from lib.posetrack.process import (INPUT_DIRS, estimator_factory, posetrack_tracker,
-                                   process_videos, video_files)
 
 MSRA152_WEIGHTS = "weights/MSRA152/MSRA_snapshot_285.ckpt"
 
@@ -29,17 +29,18 @@ def parse_args(argv=None) -> argparse.Namespace:
                         choices=["posetrack18_val"], help="dataset split (default: %(default)s)")
     parser.add_argument("-e", "--det_or_gt", default="det", choices=sorted(INPUT_DIRS),
                         help="det: detection boxes; gt: ground-truth locations (default: %(default)s)")
-    parser.add_argument("--data-root", default="data/Data_2018/posetrack_data",
+    parser.add_argument("--data-root", default=DATA_ROOT,
                         help="PoseTrack'18 folder (default: %(default)s)")
-    parser.add_argument("--output", default="data/Data_2018/posetrack_results/lighttrack/results_openSVAI",
+    parser.add_argument("--output", default=RESULTS_DIR,
                         help="output folder, created (default: %(default)s)")
-    parser.add_argument("--keyframe-interval", type=positive_int, default=2,
+    parser.add_argument("--keyframe-interval", type=positive_int,
+                        default=PRESET["keyframe_interval"],
                         help="detections are used every N frames (default: %(default)s)")
     parser.add_argument("--oracle-noise", type=non_negative_float, default=0.0, metavar="STD",
                         help="oracle joint noise, fraction of the box height (default: %(default)s)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     add_component_args(parser, detector=None, pose="msra152", matcher="sgcn",
-                       match_thresh=1.0, extra_poses=(ORACLE,))
+                       match_thresh=PRESET["match_thresh"], extra_poses=(ORACLE,))
     return parser.parse_args(argv)
 
 
@@ -62,11 +63,11 @@ def track_all(args: argparse.Namespace, input_dir: str, split: str, weights: str
                                       weights_path=weights, oracle_noise=args.oracle_noise)
     matcher = components.build("matcher", args.matcher, weights_path=args.matcher_weights)
 
-    def tracker_for(video: str):
-        return posetrack_tracker(estimator_for(video), matcher, match_thresh=args.pose_matching_threshold,
+    def make_tracker(estimator):
+        return posetrack_tracker(estimator, matcher, match_thresh=args.pose_matching_threshold,
                                  keyframe_interval=args.keyframe_interval)
 
-    status = process_videos(input_dir, args.output, tracker_for,
+    status = process_videos(input_dir, args.output, estimator_for, make_tracker,
                             image_root=os.path.join(args.data_root, "images", split),
                             progress=not args.quiet)
     done = sum(s == "done" for s in status.values())

@@ -11,13 +11,13 @@ import os
 
 from data.synthetic_posetrack import write_dataset
 from lib import components
+from lib.batch.ablation import configurations, format_table, run_config
+from lib.batch.oracle import ORACLE
+from lib.batch.process import INPUT_DIRS, PRESET, estimator_factory, video_files
 from lib.cli import add_component_args, check_weights, run_main
+from lib.eval.posetrack import SUMMARY_KEYS
 from lib.options import non_negative_float, positive_int, require_output_dir
 from lib.outputs import OutputLock
-from lib.eval.posetrack import SUMMARY_KEYS
-from lib.posetrack.ablation import configurations, format_table, run_config
-from lib.posetrack.oracle import ORACLE
-from lib.posetrack.process import INPUT_DIRS, estimator_factory, video_files
 
 SYNTHETIC_ROOT = "data/synthetic_posetrack"
 
@@ -28,7 +28,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="PoseTrack-layout folder (default: %(default)s, generated if missing)")
     parser.add_argument("--work-dir", default="data/ablations",
                         help="where each configuration's outputs go (default: %(default)s)")
-    parser.add_argument("--keyframe-intervals", type=positive_int, nargs="+", default=[2],
+    parser.add_argument("--keyframe-intervals", type=positive_int, nargs="+",
+                        default=[PRESET["keyframe_interval"]],
                         help="keyframe intervals to run (default: %(default)s)")
     parser.add_argument("--format", type=int, default=18, choices=[17, 18],
                         help="prediction file format handed to the evaluator (default: %(default)s)")
@@ -37,7 +38,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--oracle-noise", type=non_negative_float, default=0.0, metavar="STD",
                         help="oracle joint noise, fraction of the box height (default: %(default)s)")
     add_component_args(parser, detector=None, pose=ORACLE, matcher="sgcn",
-                       match_thresh=1.0, extra_poses=(ORACLE,))
+                       match_thresh=PRESET["match_thresh"], extra_poses=(ORACLE,))
     return parser.parse_args(argv)
 
 

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
-from pathlib import Path
 
 import cv2
 import numpy as np
 import skimage.data
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from lib import geometry  # noqa: E402
-from lib.cli import run_main  # noqa: E402
-from network_blazepose import BlazePoseEstimator  # noqa: E402
+from lib import geometry
+from lib.cli import run_main
+from network_blazepose import BlazePoseEstimator
 
 
 def scene() -> tuple[np.ndarray, np.ndarray]:
@@ -44,20 +41,22 @@ def best_ms(call, repeats: int) -> float:
 
 def per_person_ms(estimator, frame, boxes, repeats: int) -> tuple[float, float]:
     """(keyframe, tracked) milliseconds per person: one call on ``boxes`` after ``reset``, and
-    one call on the boxes the tracker builds from the previous call's keypoints."""
-    keypoints = [estimator.estimate(frame, boxes)]
+    one call on the boxes the tracker builds from the previous call's keypoints, each box
+    continuing its track."""
+    track_ids = list(range(len(boxes)))
 
     def keyframe():
         estimator.reset()
         estimator.estimate(frame, boxes)
 
     def tracked():
-        tracked_boxes = [geometry.xywh_to_xyxy(b)
-                         for b in geometry.boxes_from_keypoints(keypoints[0], 0.2)]
-        keypoints[0] = estimator.estimate(frame, np.array(tracked_boxes))
+        tracked_boxes = geometry.boxes_from_keypoints(keypoints[0], 0.2)
+        keypoints[0] = estimator.estimate(frame, np.array(tracked_boxes), track_ids)
 
-    return (best_ms(keyframe, repeats) / len(boxes),
-            best_ms(tracked, repeats) / len(boxes))
+    keyframe_ms = best_ms(keyframe, repeats)
+    keypoints = [estimator.estimate(frame, boxes)]
+    estimator.assign(track_ids)
+    return keyframe_ms / len(boxes), best_ms(tracked, repeats) / len(boxes)
 
 
 def main() -> int:

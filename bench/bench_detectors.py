@@ -9,20 +9,18 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from detector import darknet_cfg  # noqa: E402
-from detector.darknet_weights import random_darknet_weights, write_darknet_weights  # noqa: E402
-from detector.yolov3 import YOLOv3Detector, YOLOv3TinyDetector  # noqa: E402
-from lib import components  # noqa: E402
-from lib.cli import run_main  # noqa: E402
-from lib.errors import LightTrackError  # noqa: E402
+from detector import darknet_cfg
+from detector.darknet_weights import random_darknet_weights, write_darknet_weights
+from detector.yolov3 import YOLOv3Detector, YOLOv3TinyDetector
+from lib import components
+from lib.cli import run_main
+from lib.errors import LightTrackError
 
 
 def parse_args() -> argparse.Namespace:

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import numpy as np
 
+from lib import components
+from lib.drawing import Renderer
+from lib.formats.opensvai import OpenSVAIWriter
+from lib.runner import Frame, run
+from lib.tracker import LightTracker
+from lib.video import VideoSink, open_capture, read_frames
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from lib import components  # noqa: E402
-from lib.drawing import Renderer  # noqa: E402
-from lib.formats.opensvai import OpenSVAIWriter  # noqa: E402
-from lib.runner import Frame, run  # noqa: E402
-from lib.tracker import LightTracker  # noqa: E402
-from lib.video import VideoSink, open_capture, read_frames  # noqa: E402
 
 
 class Timed:
@@ -122,7 +122,8 @@ def main() -> int:
     if args.memory_frames:
         peaks = {}
         for n in args.memory_frames:
-            cmd = [sys.executable, __file__, "--frames", str(n), "--draw", "--video", args.video]
+            cmd = [sys.executable, "-m", "bench.bench_pipeline", "--frames", str(n), "--draw",
+                   "--video", args.video]
             peaks[n] = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True)
                                   .stdout.strip().splitlines()[-1])["peak_rss_mb"]
         print(json.dumps({f"peak_rss_mb_{n}": mb for n, mb in peaks.items()}))

@@ -6,15 +6,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from lib import components  # noqa: E402
-from lib.cli import run_main  # noqa: E402
+from lib import components
+from lib.cli import run_main
 
 
 def parse_args() -> argparse.Namespace:

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.published_loop import published_loop  # noqa: E402
-from lib.runner import Frame, run  # noqa: E402
-from lib.tracker import LightTracker  # noqa: E402
+from bench.published_loop import published_loop
+from lib.interfaces import Detector, StatelessPoseEstimator
+from lib.runner import Frame, run
+from lib.tracker import LightTracker
 
 
-class Replay:
+class Replay(Detector, StatelessPoseEstimator):
     """Detector and estimator that look up precomputed boxes and poses by frame index (the
     frame's first pixel), so their own cost is a dictionary lookup."""
 
@@ -45,7 +43,7 @@ class Replay:
         boxes = np.concatenate([poses[:, :, :2].min(1), poses[:, :, :2].max(1)], axis=1)
         return boxes, np.ones(len(boxes))
 
-    def estimate(self, image, boxes_xyxy):
+    def estimate(self, image, boxes_xyxy, track_ids=None):
         poses = self.poses[self.index(image)]
         centres = poses[:, :, :2].mean(axis=1)
         box_centres = (boxes_xyxy[:, :2] + boxes_xyxy[:, 2:]) / 2

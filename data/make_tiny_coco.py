@@ -1,6 +1,6 @@
 """Render a tiny deterministic keypoint dataset of stick figures (COCO and PoseTrack'17 formats).
 
-    python data/make_tiny_coco.py --out data/tiny_coco [--posetrack-out data/tiny_posetrack]
+    python -m data.make_tiny_coco --out data/tiny_coco [--posetrack-out data/tiny_posetrack]
 
 COCO layout: ``annotations/person_keypoints_{train,val}.json`` and ``images/``; PoseTrack'17
 layout: ``posetrack_merged_{train,val}.json`` (``annolist``) and ``images/``. The scene logic is
@@ -9,13 +9,11 @@ in ``lib/training/tiny.py``.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lib.cli import run_main  # noqa: E402
-from lib.training.tiny import write_tiny_coco, write_tiny_posetrack  # noqa: E402
+from lib.cli import run_main
+from lib.training.tiny import write_tiny_coco, write_tiny_posetrack
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -11,30 +11,27 @@ Library use (the SGCN trainer makes pairs from it)::
     image, people = video.frame(t)          # BGR image and the annotated GTPerson list
     people = video.frame(t, render=False)[1] # same people without the colour image
 
-Command line: ``python data/synthetic_posetrack.py --out data/synthetic_posetrack --videos 5
+Command line: ``python -m data.synthetic_posetrack --out data/synthetic_posetrack --videos 5
 --frames 60 --seed 0`` writes the PoseTrack'18 layout (see ``write_dataset``).
 """
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
-if __package__ in (None, ""):  # run as a script: make the repository root importable
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from lib.cli import run_main  # noqa: E402
-from lib.errors import LightTrackError  # noqa: E402
-from lib.formats.jsonfile import write_json  # noqa: E402
-from lib.formats.posetrack import annotation18, image_id, person_category  # noqa: E402
-from lib.joints import NUM_JOINTS  # noqa: E402
-from lib.options import (non_negative_float, non_negative_int, positive_int,  # noqa: E402
-                         require_output_dir, unit_float)
-from lib.outputs import OutputLock, write_bytes  # noqa: E402
+from lib.cli import run_main
+from lib.errors import LightTrackError
+from lib.formats.jsonfile import write_json
+from lib.formats.posetrack import annotation18, image_id, person_category
+from lib.geometry import boxes_xyxy_to_xywh
+from lib.joints import NUM_JOINTS
+from lib.options import (non_negative_float, non_negative_int, positive_int, require_output_dir,
+                         unit_float)
+from lib.outputs import OutputLock, write_bytes
 
 MIN_LABELED_JOINTS = 4  # a person is annotated (and detectable) with at least this many joints
 SPLIT = "val"
@@ -186,7 +183,7 @@ class SyntheticVideo:
                 _draw_person(image, joints, walker.colour, thickness)
         people = []
         for k, (walker, joints) in enumerate(zip(self.walkers, skeletons)):
-            person = _annotate(walker.track_id, joints, owner, k + 1)
+            person = annotate_person(walker.track_id, joints, owner, k + 1)
             if person is not None:
                 people.append(person)
         return image, sorted(people, key=lambda p: p.track_id)
@@ -215,11 +212,20 @@ def _draw_person(canvas: np.ndarray, joints: np.ndarray, colour, thickness: int)
     cv2.circle(canvas, (int(centre[0]), int(centre[1])), radius, colour, -1)
 
 
-def _annotate(track_id: int, joints: np.ndarray, owner: np.ndarray, label: int) -> GTPerson | None:
-    """The annotation of one drawn person, or None with fewer than MIN_LABELED_JOINTS joints."""
+def annotate_person(track_id: int, joints: np.ndarray, owner: np.ndarray, label: int,
+                    known: np.ndarray | None = None) -> GTPerson | None:
+    """The annotation of one drawn person, or None with fewer than MIN_LABELED_JOINTS joints.
+
+    ``joints`` (15, 2) image pixels; ``owner`` (H, W) holds at each pixel the label of the
+    nearest person drawn there (0: nobody); a joint is annotated when it lies in the image, the
+    pixel belongs to ``label`` or nobody, and ``known`` (15,) bool, when given, is True. The
+    head box comes from joints 12 and 14 whether annotated or not.
+    """
     height, width = owner.shape
     xi, yi = np.floor(joints[:, 0]).astype(int), np.floor(joints[:, 1]).astype(int)
     inside = (xi >= 0) & (yi >= 0) & (xi < width) & (yi < height)
+    if known is not None:
+        inside &= np.asarray(known, dtype=bool)
     seen = np.zeros(NUM_JOINTS, dtype=bool)
     seen[inside] = np.isin(owner[yi[inside], xi[inside]], (0, label))
     if seen.sum() < MIN_LABELED_JOINTS:
@@ -233,7 +239,7 @@ def _annotate(track_id: int, joints: np.ndarray, owner: np.ndarray, label: int) 
     x2, y2 = min(width - 1.0, x2 + margin), min(height - 1.0, y2 + margin)
     centre = (joints[12] + joints[14]) / 2
     head_box = (centre[0] - 0.4 * head, centre[1] - 0.5 * head, 0.8 * head, head)
-    return GTPerson(track_id, keypoints, (x1, y1, x2 - x1, y2 - y1), head_box)
+    return GTPerson(track_id, keypoints, tuple(boxes_xyxy_to_xywh([[x1, y1, x2, y2]])[0]), head_box)
 
 
 def make_video(seed: int, video_idx: int, num_frames: int,
@@ -271,11 +277,26 @@ def detections(rng: np.random.Generator, people: list[GTPerson],
             for box, s in cands]
 
 
-def write_video(out_dir: str, video: SyntheticVideo, seed: int) -> None:
-    """Write one video's frames, GT annotations, detection and GT-location files under ``out_dir``."""
+def write_video(out_dir: str, video: SyntheticVideo, seed: int, *,
+                mp4_fps: float | None = None) -> None:
+    """Write one video's frames, GT annotations, detection and GT-location files under ``out_dir``.
+
+    ``video`` is anything with ``name``, ``number``, ``num_frames``, ``opts`` and
+    ``frame(t) -> (image, [GTPerson])``, and optionally ``ignore_regions(t) -> [(V, 2) polygon]``
+    (written as the image's ``ignore_regions_x/y``); with ``mp4_fps`` the frames also go to
+    ``out_dir/videos/<name>.mp4`` (mp4v).
+    """
     name, opts = video.name, video.opts
     image_dir = os.path.join(out_dir, "images", SPLIT, name)
     os.makedirs(image_dir, exist_ok=True)
+    movie = None
+    if mp4_fps is not None:
+        os.makedirs(os.path.join(out_dir, "videos"), exist_ok=True)
+        movie_path = os.path.join(out_dir, "videos", f"{name}.mp4")
+        movie = cv2.VideoWriter(movie_path, cv2.VideoWriter_fourcc(*"mp4v"), mp4_fps,
+                                (opts.width, opts.height))
+        if not movie.isOpened():
+            raise LightTrackError(f"OpenCV cannot write {movie_path}: check the folder is writable")
     rng = np.random.default_rng([seed, video.number, 1])  # detection noise only
     images, annotations, dets, gt_locations = [], [], [], []
     for t in range(video.num_frames):
@@ -283,10 +304,16 @@ def write_video(out_dir: str, video: SyntheticVideo, seed: int) -> None:
         file = f"{t:06d}.jpg"
         _, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, opts.jpeg_quality])
         write_bytes(os.path.join(image_dir, file), jpeg.tobytes())  # whole or not at all
+        if movie is not None:
+            movie.write(image)
         img_id = image_id(video.number, t)
         images.append({"file_name": f"images/{SPLIT}/{name}/{file}", "id": img_id, "frame_id": img_id,
                        "vid_id": f"{video.number:06d}", "is_labeled": True,
                        "nframes": video.num_frames})
+        regions = video.ignore_regions(t) if hasattr(video, "ignore_regions") else []
+        if regions:
+            images[-1]["ignore_regions_x"] = [[round(float(x), 1) for x in r[:, 0]] for r in regions]
+            images[-1]["ignore_regions_y"] = [[round(float(y), 1) for y in r[:, 1]] for r in regions]
         annotations += [annotation18(ann_id=img_id * 100 + k, image=img_id, track_id=p.track_id,
                                      keypoints=p.keypoints, box_xywh=p.box_xywh,
                                      head_box_xywh=p.head_box_xywh) for k, p in enumerate(people)]
@@ -294,6 +321,8 @@ def write_video(out_dir: str, video: SyntheticVideo, seed: int) -> None:
         dets.append({"image": entry, "candidates": detections(rng, people, opts)})
         gt_locations.append({"image": entry, "candidates": [
             {"det_bbox": [round(float(v), 3) for v in p.box_xywh], "det_score": 1} for p in people]})
+    if movie is not None:
+        movie.release()
     write_json(os.path.join(out_dir, "annotations", SPLIT, f"{name}.json"),
                {"images": images, "annotations": annotations, "categories": [person_category()]})
     write_json(os.path.join(out_dir, "detections_openSVAI", f"{name}.json"), dets)

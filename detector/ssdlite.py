@@ -17,6 +17,7 @@ import tensorflow as tf
 from google.protobuf.message import DecodeError
 
 from lib.errors import LightTrackError
+from lib.interfaces import Detector
 from lib.weights import FIX, require_file
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ def detection_function(graph_def: tf.compat.v1.GraphDef):
                          [graph.as_graph_element(name) for name in OUTPUT_NAMES])
 
 
-class SSDLiteDetector:
+class SSDLiteDetector(Detector):
     """Person detector: SSDLite-MobileNetV2 on a 300x300 RGB resize of the whole frame.
 
     ``detect(image BGR (H, W, 3) uint8) -> (boxes_xyxy (N, 4) float64, scores (N,) float64)``

@@ -19,6 +19,7 @@ from detector import darknet_cfg, yolo_postprocess
 from detector.darknet_cfg import DarknetCfg
 from detector.darknet_weights import read_darknet_weights
 from lib.errors import LightTrackError
+from lib.interfaces import Detector
 from lib.weights import require_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,12 +94,12 @@ class Darknet(nn.Module):
         with torch.no_grad():
             for shape, values in zip(shapes, convs):
                 layer = self.module_list[shape.index]
-                conv = getattr(layer, f"conv_{shape.index}")
+                conv = layer.get_submodule(f"conv_{shape.index}")
                 conv.weight.copy_(torch.from_numpy(values.kernel))
                 if values.batch_norm is None:
                     conv.bias.copy_(torch.from_numpy(values.bias))
                     continue
-                batch_norm = getattr(layer, f"batch_norm_{shape.index}")
+                batch_norm = layer.get_submodule(f"batch_norm_{shape.index}")
                 for target, array in zip((batch_norm.bias, batch_norm.weight,
                                           batch_norm.running_mean, batch_norm.running_var),
                                          values.batch_norm):
@@ -157,7 +158,7 @@ def load_network(cfg_path: str | Path, weights_path: str | Path) -> Darknet:
     return model.eval()
 
 
-class YOLOv3Detector:
+class YOLOv3Detector(Detector):
     """Person detector: YOLOv3 on a square letterbox of the frame, published settings.
 
     ``detect(image BGR (H, W, 3) uint8) -> (boxes_xyxy (N, 4), scores (N,))`` in frame pixels;

@@ -1,50 +1,15 @@
-"""Train the SGCN pose matcher (PyTorch via graph.training).
+"""The published SGCN training command line, kept as a thin wrapper over ``python -m graph.cli``.
 
-``python graph/main.py processor_siamese_gcn -c graph/config/train.yaml``.
-
-Any config value can be overridden on the command line (``--num_epoch 20 --device cpu``);
-``--max_iter N`` stops after N iterations (a smoke run); ``--resume`` continues from
-``<work_dir>/train_state.pt``. Checkpoints: ``<work_dir>/epoch{e}_model.pt``.
+``python graph/main.py processor_siamese_gcn -c ...`` becomes ``python -m graph.cli`` with the
+same arguments and working folder (the repository root is put on its module search path). The
+process is replaced, not forked, so SIGTERM and Ctrl-C reach the training run itself.
 """
-import argparse
-import logging
+import os
 import sys
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a script: the repo root, not graph/, is importable
-    sys.path[0] = str(Path(__file__).resolve().parents[1])
-
-from graph.train_config import add_override_args, load_config  # noqa: E402
-from lib.cli import run_main  # noqa: E402
-from lib.options import require_output_dir  # noqa: E402
-from lib.outputs import OutputLock  # noqa: E402
-
-PROCESSORS = ("processor_siamese_gcn",)
-
-
-def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("processor", choices=PROCESSORS, help="what to run (published name)")
-    parser.add_argument("-c", "--config", metavar="YAML",
-                        help="training config (default: the published settings)")
-    add_override_args(parser)
-    return parser.parse_args(argv)
-
-
-def main() -> None:
-    args = parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
-    overrides = {key: value for key, value in vars(args).items()
-                 if key not in ("processor", "config")}
-    config = load_config(args.config, **overrides)
-    require_output_dir(config.work_dir, "work_dir")
-    from graph.training import train  # torch is imported only once arguments are valid
-    with OutputLock(config.work_dir):
-        metrics = train(config)
-    print(f"test accuracy {metrics['accuracy']:.4f}  ROC AUC {metrics['auc']:.4f}  "
-          f"train loss {metrics['train_loss']:.4f}  {metrics['seconds']:.1f} s  "
-          f"(checkpoints in {config.work_dir})")
-
-
 if __name__ == "__main__":
-    raise SystemExit(run_main(main))
+    ROOT = str(Path(__file__).resolve().parents[1])
+    search_path = os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")]))
+    os.execve(sys.executable, [sys.executable, "-m", "graph.cli", *sys.argv[1:]],
+              {**os.environ, "PYTHONPATH": search_path})

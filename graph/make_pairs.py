@@ -1,20 +1,16 @@
 """Mine SGCN training pairs from PoseTrack'18 annotation files into a compressed .npz.
 
-``python graph/make_pairs.py --annotations DIR --out FILE`` reads every ``*.json`` under DIR
+``python -m graph.make_pairs --annotations DIR --out FILE`` reads every ``*.json`` under DIR
 (one video each) and writes ``graphs`` (P, 2, 2, 1, 15, 1) and ``labels`` (P,).
 """
 import argparse
-import sys
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a script: the repo root, not graph/, is importable
-    sys.path[0] = str(Path(__file__).resolve().parents[1])
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from graph.pairs import mine_pairs, read_posetrack18, save_pairs  # noqa: E402
-from lib.cli import run_main  # noqa: E402
-from lib.errors import LightTrackError  # noqa: E402
+from graph.pairs import mine_pairs, read_video_poses, save_pairs
+from lib.cli import run_main
+from lib.errors import LightTrackError
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -47,7 +43,7 @@ def main() -> None:
         raise LightTrackError(f"no .json annotation files under {args.annotations}")
     rng = np.random.default_rng(args.seed) if args.jitter else None
     graphs, labels = mine_pairs(
-        [read_posetrack18(path) for path in files], negatives=args.negatives,
+        [read_video_poses(path) for path in files], negatives=args.negatives,
         gap_limit=args.gap_limit, hard_iou_thresh=args.hard_iou,
         min_box_size=args.min_box_size, rng=rng, scale_range=tuple(args.jitter_scale),
         max_shift=args.jitter_shift)

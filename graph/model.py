@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
 
 from graph.skeleton import spatial_adjacency
 from lib.errors import LightTrackError
-from lib.weights import require_file, require_finite
+from lib.weights import require_file
 
 
 class GraphConv(nn.Module):
@@ -87,6 +88,30 @@ class SGCN(nn.Module):
         return (first - second).norm(dim=1)
 
 
+class TorchEmbedder:
+    """An eval-mode SGCN as a numpy embedder for ``matcher.sgcn.SGCNMatcher``: the PyTorch
+    reference of ``graph.sgcn_numpy.NumpySGCN`` (CPU, no gradients).
+
+    num_threads: torch threads used per call (the previous setting is restored afterwards; one
+    thread is fastest for a frame's few poses).
+    """
+
+    def __init__(self, model: SGCN, num_threads: int = 1):
+        self.model = model.eval()
+        self.num_threads = num_threads
+        self.num_class = model.fcn.out_channels
+
+    def __call__(self, graphs: np.ndarray) -> np.ndarray:
+        """graphs (N, C, T, V, M) -> embeddings (N, num_class) float32."""
+        previous = torch.get_num_threads()
+        torch.set_num_threads(self.num_threads)
+        try:
+            with torch.inference_mode():
+                return self.model(torch.from_numpy(np.asarray(graphs, np.float32))).numpy()
+        finally:
+            torch.set_num_threads(previous)
+
+
 def init_weights(model: nn.Module, std: float = 0.02) -> None:
     """Published initialiser: conv weights ~ N(0, std), BN weights ~ N(1, std), biases 0."""
     for module in model.modules():
@@ -105,8 +130,6 @@ def load_state(model: nn.Module, state: dict, source: str = "state dict") -> Non
     loaded then (the original filled what it could).
     """
     state = {key.removeprefix("module."): value for key, value in state.items()}
-    require_finite({key: torch.as_tensor(value).detach().cpu() for key, value in state.items()},
-                   source)
     expected = model.state_dict()
     missing = sorted(set(expected) - set(state))
     unexpected = sorted(set(state) - set(expected))

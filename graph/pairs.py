@@ -9,7 +9,6 @@ int64 (1 = same person).
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import numpy as np
 from graph.skeleton import keypoints_to_graphs
 from lib import geometry
 from lib.errors import LightTrackError
-from lib.formats.posetrack import NUM_SLOTS, keypoints_from_slots
+from lib.formats.posetrack import annotations18, read_posetrack18
 from lib.joints import JOINT_NAMES
 
 
@@ -33,24 +32,25 @@ class VideoPoses:
     boxes_xywh: np.ndarray
 
 
-def read_posetrack18(path: str | Path, enlarge_scale: float = 0.2) -> VideoPoses:
-    """People of one PoseTrack'18 file (``annotations`` with ``image_id``, ``track_id``, 17-slot
-    ``keypoints``, optional ``bbox`` xywh). Without ``bbox`` the box is the keypoints' extent
-    enlarged by ``enlarge_scale``; people without a visible keypoint or a box are left out."""
+def read_video_poses(path: str | Path, enlarge_scale: float = 0.2) -> VideoPoses:
+    """People of one PoseTrack'18 file, read with the one PoseTrack'18 reader
+    (``lib.formats.posetrack``). Without ``bbox`` the box is the keypoints' extent enlarged by
+    ``enlarge_scale`` (published xywh); people without a track id, a visible keypoint or a box
+    are left out."""
+    document = read_posetrack18(str(path))
     try:
-        annotations = json.loads(Path(path).read_text())["annotations"]
-        rows = []
-        for ann in annotations:
-            slots = np.asarray(ann.get("keypoints") or [], dtype=np.float64)
-            if slots.size != 3 * NUM_SLOTS or "track_id" not in ann:
-                continue
-            keypoints = keypoints_from_slots(slots)
-            box = ann.get("bbox") or \
-                geometry.boxes_from_keypoints(keypoints[None], enlarge_scale)[0]
-            if (keypoints[:, 2] > 0).any() and box is not None and len(box) == 4:
-                rows.append((int(ann["image_id"]), int(ann["track_id"]), keypoints, box))
+        people = annotations18(document)
     except (ValueError, KeyError, TypeError) as err:
         raise LightTrackError(f"{path} is not a PoseTrack'18 annotation file ({err!r})") from None
+    rows = []
+    for image_id, annotations in people.items():
+        for ann in annotations:
+            box = ann.box_xywh
+            if box is None:
+                box_xyxy = geometry.boxes_from_keypoints(ann.keypoints[None], enlarge_scale)[0]
+                box = None if box_xyxy is None else geometry.xyxy_to_xywh(box_xyxy)
+            if ann.track_id is not None and (ann.keypoints[:, 2] > 0).any() and box is not None:
+                rows.append((int(image_id), int(ann.track_id), ann.keypoints, box))
     if not rows:
         return VideoPoses(np.zeros(0, np.int64), np.zeros(0, np.int64),
                           np.zeros((0, len(JOINT_NAMES), 3)), np.zeros((0, 4)))

@@ -47,7 +47,7 @@ def build_components(args: argparse.Namespace):
     every weights file the user named is checked before the first model loads."""
     check_weights(args)
     detector = None
-    if getattr(args, "detector", None) is not None:
+    if vars(args).get("detector") is not None:
         detector = components.build("detector", args.detector, weights_path=args.detector_weights,
                                     cfg_path=args.detector_cfg, score_thresh=args.detector_thresh)
     matcher = components.build("matcher", args.matcher, weights_path=args.matcher_weights)
@@ -58,7 +58,7 @@ def build_components(args: argparse.Namespace):
 def check_weights(args: argparse.Namespace) -> None:
     """LightTrackError for a weights file named with ``--*-weights`` that does not exist."""
     for option in ("detector_weights", "detector_cfg", "pose_weights", "matcher_weights"):
-        require_weights(getattr(args, option, None), "--" + option.replace("_", "-"))
+        require_weights(vars(args).get(option), "--" + option.replace("_", "-"))
 
 
 def run_main(main: Callable[[], int | None]) -> int:

@@ -25,8 +25,8 @@ TABLE: dict[str, dict[str, tuple[str, str]]] = {
         "msra152": ("network_MSRA152", "MSRA152Estimator"),
     },
     "matcher": {
-        "oks": ("lib.oks", "OKSMatcher"),
-        "sgcn": ("graph.matcher", "SGCNMatcher"),
+        "oks": ("matcher.oks", "OKSMatcher"),
+        "sgcn": ("matcher.sgcn", "SGCNMatcher"),
         "none": ("", ""),
     },
 }
@@ -47,5 +47,5 @@ def build(kind: str, name: str, **options):
     if not module_name:
         return None
     with quiet_startup():  # TensorFlow's and TFLite's start-up lines stay off the terminal
-        cls = getattr(importlib.import_module(module_name), class_name)
+        cls = vars(importlib.import_module(module_name))[class_name]
         return cls.from_options(**options)

@@ -13,7 +13,7 @@ from lib.formats.opensvai import OpenSVAIWriter
 from lib.options import positive_int
 from lib.outputs import OutputLock
 from lib.runner import Statistics, run
-from lib.tracker import LightTracker
+from lib.tracker import LightTracker, default
 from lib.video import DisplaySink, FramesSink, VideoSink, frame_count, read_frames
 
 DEMO_FPS = 25  # published frame rate of the rendered demo video
@@ -24,7 +24,8 @@ def add_demo_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", default="data/demo", metavar="DIR",
                         help="output folder: jsons/<name>.json, videos/<name>_out.mp4 and, with "
                         "--save-frames, visualize/<name>/ (default: %(default)s)")
-    parser.add_argument("--keyframe-interval", type=positive_int, default=40, metavar="N",
+    parser.add_argument("--keyframe-interval", type=positive_int,
+                        default=default("keyframe_interval"), metavar="N",
                         help="detect people every N frames (default: %(default)s, as published)")
     parser.add_argument("--max-frames", type=positive_int, metavar="N", help="stop after N frames")
     parser.add_argument("--no-visualize", action="store_true",
@@ -32,7 +33,7 @@ def add_demo_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--save-frames", action="store_true",
                         help="also save every rendered frame as a JPEG")
     add_component_args(parser, detector="ssdlite", pose="blazepose", matcher="sgcn",
-                       match_thresh=0.5)
+                       match_thresh=default("match_thresh"))
 
 
 def output_paths(output_dir: str, name: str) -> dict[str, str]:

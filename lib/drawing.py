@@ -4,21 +4,19 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from lib.interfaces import Person
+from lib.interfaces import Track
 from lib.joints import SKELETON, TRACK_COLORS
 
 JOINT_COLOR = (255, 255, 255)
 
 
-def draw_person(image: np.ndarray, person: Person, min_score: float = 0.0) -> None:
+def draw_person(image: np.ndarray, person: Track, min_score: float = 0.0) -> None:
     """Draw one tracked person in place: sticks in the track's colour (published
     ``color_list[track_id % 13]``), white joints, the id above the head.
 
     Coordinates are cast to int. A stick is skipped when an end lies at x <= 5 and y <= 5
     (published rule) or has a score below ``min_score``.
     """
-    if person.keypoints is None or person.track_id is None:
-        return
     color = TRACK_COLORS[person.track_id % len(TRACK_COLORS)]
     points = person.keypoints[:, :2].astype(int)
     shown = (person.keypoints[:, 2] >= min_score) & ~((points[:, 0] <= 5) & (points[:, 1] <= 5))

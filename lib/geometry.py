@@ -2,6 +2,10 @@
 
 Conventions: a box ``*_xyxy`` is [x_left, y_top, x_right, y_bottom], a box ``*_xywh`` is
 [x_left, y_top, width, height], in image pixels; keypoints are (N, K, 3) arrays of x, y, score.
+Inside LightTrack boxes are float xyxy; xywh appears only at file boundaries (the converters
+here are the only place that turns one into the other). The published whole-pixel box extent
+(``xyxy_to_xywh``) survives in two places only: the OpenSVAI writer and the boxes the tracker
+hands the pose estimator (``published_boxes``).
 Work that grows with persons × joints or persons × tracks (keypoint reductions, IoU matrices,
 NMS) is vectorised with numpy; the per-box rules (enlargement, conversion, validity) run on
 plain floats, since a frame holds a handful of boxes and on 2-6 rows a numpy call costs more
@@ -40,10 +44,33 @@ def xywh_to_xyxy(box_xywh: Sequence[float]) -> Box:
 def xyxy_to_xywh(box_xyxy: Sequence[float]) -> Box:
     """[x1, y1, x2, y2] -> [x, y, w, h] as published: w = int(x2) - int(x1), h likewise.
 
-    Each corner is truncated toward zero before subtracting; x1 and y1 stay unrounded.
+    Each corner is truncated toward zero before subtracting; x1 and y1 stay unrounded. This is
+    the box the published tracker wrote (OpenSVAI) and whose extent decides validity.
     """
     x1, y1, x2, y2 = box_xyxy
     return (x1, y1, float(int(x2) - int(x1)), float(int(y2) - int(y1)))
+
+
+def published_boxes(boxes_xyxy) -> np.ndarray:
+    """(N, 4) xyxy -> (N, 4) xyxy with the published whole-pixel extent: x2 = x1 + int(x2) -
+    int(x1), y2 likewise (the published loop kept ``xyxy_to_xywh`` boxes and estimated poses
+    in them read back as xyxy)."""
+    return as_boxes([(x1, y1, x1 + float(int(x2) - int(x1)), y1 + float(int(y2) - int(y1)))
+                     for x1, y1, x2, y2 in boxes_xyxy])
+
+
+def boxes_xywh_to_xyxy(boxes_xywh) -> np.ndarray:
+    """(N, 4) [x, y, w, h] -> (N, 4) float [x1, y1, x2, y2], no rounding (x2 = x + w)."""
+    boxes = as_boxes(boxes_xywh).copy()
+    boxes[:, 2:] += boxes[:, :2]
+    return boxes
+
+
+def boxes_xyxy_to_xywh(boxes_xyxy) -> np.ndarray:
+    """(N, 4) [x1, y1, x2, y2] -> (N, 4) float [x, y, w, h], no rounding (w = x2 - x1)."""
+    boxes = as_boxes(boxes_xyxy).copy()
+    boxes[:, 2:] -= boxes[:, :2]
+    return boxes
 
 
 def enlarge_box(box_xyxy: Sequence[float], scale: float) -> Box | None:
@@ -73,12 +100,13 @@ def _warn_box_limit() -> None:
                 "frames (e.g. 8K) or raise the limit", MAX_BOX_SIZE)
 
 
-def box_valid(box_xywh: Sequence[float] | None, max_size: float = MAX_BOX_SIZE) -> bool:
-    """Published demo validity: a box, finite, with 0 < width, height <= ``max_size``."""
-    if box_xywh is None:
+def box_valid(box_xyxy: Sequence[float] | None, max_size: float = MAX_BOX_SIZE) -> bool:
+    """Published demo validity: a box, finite, whose published width and height
+    (``xyxy_to_xywh``: truncated corners) lie in (0, ``max_size``]."""
+    if box_xyxy is None or not np.isfinite(np.add.reduce(box_xyxy)):
         return False
-    x, y, w, h = box_xywh
-    return bool(np.isfinite(x + y + w + h)) and 0 < w <= max_size and 0 < h <= max_size
+    _, _, w, h = xyxy_to_xywh(box_xyxy)
+    return 0 < w <= max_size and 0 < h <= max_size
 
 
 def iou_matrix(boxes_a_xyxy, boxes_b_xyxy) -> np.ndarray:
@@ -110,10 +138,10 @@ def sanitize_keypoints(keypoints, num_joints: int) -> np.ndarray:
 
 
 def boxes_from_keypoints(keypoints, scale: float) -> list[Box | None]:
-    """The published tracked box of each pose: min/max of its joints, enlarged, as xywh.
+    """The published tracked box of each pose: min/max of its joints, enlarged, as xyxy.
 
     Joints whose score is exactly 0 or 3 are ignored (published rule). A pose with no usable
-    joint, or whose box is invalid or has zero width or height, gives None.
+    joint, or whose box is invalid or has zero published width or height, gives None.
     """
     kps = np.asarray(keypoints, dtype=np.float64)
     if len(kps) == 0:
@@ -126,8 +154,8 @@ def boxes_from_keypoints(keypoints, scale: float) -> list[Box | None]:
     boxes: list[Box | None] = []
     for (x1, y1, _), (x2, y2, _) in zip(low.tolist(), high.tolist()):
         enlarged = enlarge_box((x1, y1, x2, y2), scale) if x1 <= x2 and y1 <= y2 else None
-        box = None if enlarged is None else xyxy_to_xywh(enlarged)
-        boxes.append(box if box is not None and box[2] > 0 and box[3] > 0 else None)
+        extent = None if enlarged is None else xyxy_to_xywh(enlarged)[2:]
+        boxes.append(enlarged if extent is not None and min(extent) > 0 else None)
     return boxes
 
 

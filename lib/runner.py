@@ -1,5 +1,11 @@
 """The frame loop: pull frames from any source, track them, hand each result to sinks at once,
-and keep the published timing statistics (no framework)."""
+and keep the published timing statistics (no framework).
+
+This is the only frame loop: the demos (video file, camera) and the PoseTrack batch
+(``lib.batch.process``: frames from detection files) are frame sources, and every output
+(OpenSVAI JSON, rendered video, frame images, display) is a ``Sink``: a new output format is one
+new sink.
+"""
 from __future__ import annotations
 
 import time
@@ -16,19 +22,25 @@ from lib.tracker import LightTracker
 
 @dataclass
 class Frame:
-    """One input frame: its index in the video, BGR image, and the folder and file name it is
-    known by in the outputs."""
+    """One input frame: its index in the video, BGR image, the folder and file name it is
+    known by in the outputs, and optional precomputed detections (boxes_xyxy (N, 4),
+    scores (N,)) that replace the detector at a keyframe."""
 
     index: int
     image: np.ndarray
     folder: str = ""
     name: str = ""
+    detections: tuple[np.ndarray, np.ndarray] | None = None
 
 
 class Sink(Protocol):
-    def write(self, frame: Frame, result: FrameResult) -> None: ...
+    """An output of the frame loop."""
 
-    def close(self) -> None: ...
+    def write(self, frame: Frame, result: FrameResult) -> None:
+        """Take one tracked frame, as soon as it is tracked."""
+
+    def close(self) -> None:
+        """Finish the output (called once, also when the loop stops on an error)."""
 
 
 @dataclass
@@ -86,7 +98,7 @@ def run(tracker: LightTracker, frames: Iterable[Frame], sinks: Sequence[Sink] = 
     try:
         start = time.perf_counter()
         for frame in frames:
-            result = tracker.step(frame.image)
+            result = tracker.step(frame.image, detections=frame.detections)
             stats.add(result, time.perf_counter() - start)
             with deferred():  # a signal lands between frames: every sink has the same frames
                 for sink in sinks:

@@ -48,4 +48,4 @@ def deferred():
 
 def exit_code(interrupt: KeyboardInterrupt) -> int:
     """130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP: 128 + the signal number."""
-    return 128 + getattr(interrupt, "signum", signal.SIGINT)
+    return 128 + (interrupt.signum if isinstance(interrupt, Terminated) else signal.SIGINT)

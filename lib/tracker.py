@@ -6,24 +6,24 @@ overlap first and by a pose matcher second.
 """
 from __future__ import annotations
 
+import inspect
 import time
 
 import numpy as np
 
 from lib import geometry
 from lib.association import associate
-from lib.interfaces import NUM_JOINTS, Detector, FrameResult, Matcher, Person, PoseEstimator
-
-LOST_SCORE_THRESH = 0.6  # published; belongs to heat-map scores in [0.5, 1.5]
+from lib.interfaces import (NUM_JOINTS, Detector, FrameResult, Matcher, PoseEstimator,
+                            RejectedDetection, Track)
 
 
 class LightTracker:
     """Online multi-person pose tracker.
 
     Call ``step(image)`` once per frame, in order, for every frame of a video, frames with
-    nobody in them included; call ``reset()`` before the next video. Each call returns that
-    frame's ``FrameResult``. Every constant of the published algorithm is a keyword argument
-    whose default is the published demo value:
+    nobody in them included; call ``reset()`` before the next video (it resets the components
+    too). Each call returns that frame's ``FrameResult``. Every constant of the published
+    algorithm is a keyword argument whose default is the published demo value:
 
     keyframe_interval: a frame is a keyframe when ``frame_idx % keyframe_interval == 0`` or
         when the previous frame asked for one (no detection, or no track left to follow).
@@ -32,24 +32,25 @@ class LightTracker:
         strictly above this.
     match_thresh: largest matcher distance that continues a track; below 0 disables matching.
     lost_top_k, lost_score_thresh: a tracked person is lost when the mean of its ``lost_top_k``
-        best joint scores is below ``lost_score_thresh`` (None: the estimator's own
-        ``lost_score_thresh``, else the published 0.6); a loss redoes the frame as a keyframe.
+        best joint scores is below ``lost_score_thresh`` (None: the estimator's declared
+        ``lost_score_thresh``); a loss redoes the frame as a keyframe.
     pose_match: "best" (demos) or "first" (PoseTrack scripts), see ``lib.association``.
-    keep_invalid_detections: keep detections whose enlarged box is invalid as persons without
-        id or pose (demos) rather than dropping them (PoseTrack scripts).
     keyframe_after_empty: a keyframe without detections makes the next frame a keyframe.
     nms_iou_thresh: optional box NMS before pose estimation (published: off).
     empty_detections_end_tracks: when ``step`` is given detections and they are empty, the
         frame is returned empty and every track ends, keyframe or not (PoseTrack scripts).
+
+    Detections whose enlarged box is invalid get no pose and no id; each ``FrameResult`` lists
+    them in ``rejected`` (the OpenSVAI writer decides whether they become placeholders).
     """
 
     def __init__(self, detector: Detector | None, estimator: PoseEstimator,
                  matcher: Matcher | None = None, *, keyframe_interval: int = 40,
                  enlarge_scale: float = 0.2, iou_thresh: float = 0.3, match_thresh: float = 0.5,
                  lost_top_k: int = 4, lost_score_thresh: float | None = None,
-                 pose_match: str = "best", keep_invalid_detections: bool = True,
-                 keyframe_after_empty: bool = True, nms_iou_thresh: float | None = None,
-                 empty_detections_end_tracks: bool = False, num_joints: int = NUM_JOINTS):
+                 pose_match: str = "best", keyframe_after_empty: bool = True,
+                 nms_iou_thresh: float | None = None, empty_detections_end_tracks: bool = False,
+                 num_joints: int = NUM_JOINTS):
         if int(keyframe_interval) != keyframe_interval or keyframe_interval < 1:
             raise ValueError(f"keyframe_interval must be a whole number >= 1, got {keyframe_interval}")
         if enlarge_scale <= 0:
@@ -57,7 +58,7 @@ class LightTracker:
         if not 1 <= lost_top_k <= num_joints:
             raise ValueError(f"lost_top_k must be between 1 and {num_joints}, got {lost_top_k}")
         if lost_score_thresh is None:
-            lost_score_thresh = getattr(estimator, "lost_score_thresh", LOST_SCORE_THRESH)
+            lost_score_thresh = estimator.lost_score_thresh
         self.detector, self.estimator, self.matcher = detector, estimator, matcher
         self.keyframe_interval = int(keyframe_interval)
         self.enlarge_scale = enlarge_scale
@@ -66,7 +67,6 @@ class LightTracker:
         self.lost_top_k = lost_top_k
         self.lost_score_thresh = float(lost_score_thresh)
         self.pose_match = pose_match
-        self.keep_invalid_detections = keep_invalid_detections
         self.keyframe_after_empty = keyframe_after_empty
         self.nms_iou_thresh = nms_iou_thresh
         self.empty_detections_end_tracks = empty_detections_end_tracks
@@ -74,16 +74,16 @@ class LightTracker:
         self.reset()
 
     def reset(self) -> None:
-        """Start a new video: frame index and track ids restart at 0, no previous tracks; a
-        component that keeps state between frames is reset too (if it has ``reset()``)."""
+        """Start a new video: frame index and track ids restart at 0, no previous tracks, and
+        every component's ``reset()`` is called."""
         for component in (self.detector, self.estimator, self.matcher):
-            if hasattr(component, "reset"):
+            if component is not None:
                 component.reset()
         self._frame_idx = 0
         self._next_id = 0
         self._mandatory_keyframe = False
-        self._previous: list[Person] = []  # the last frame's persons that have a track id
-        self._previous_keypoints = np.zeros((0, self.num_joints, 3))  # stacked, same order
+        self._tracks: list[Track] = []  # the last frame's tracked persons
+        self._track_keypoints = np.zeros((0, self.num_joints, 3))  # their poses, stacked
 
     def step(self, image: np.ndarray, detections=None) -> FrameResult:
         """Track one frame.
@@ -98,27 +98,27 @@ class LightTracker:
         if self.empty_detections_end_tracks and detections is not None \
                 and len(detections[0]) == 0:
             self._remember([], np.zeros((0, self.num_joints, 3)))
-        elif keyframe or not self._previous or not self._track_step(image, result):
+        elif keyframe or not self._tracks or not self._track_step(image, result):
             self._keyframe_step(image, detections, result)
         self._frame_idx += 1
         return result
 
     def _track_step(self, image: np.ndarray, result: FrameResult) -> bool:
         """Follow every previous track into this frame; False when a target is lost."""
-        prev = self._previous
-        result.num_persons += len(prev)
-        boxes_xywh = geometry.boxes_from_keypoints(self._previous_keypoints, self.enlarge_scale)
-        lost = None in boxes_xywh
+        tracks = self._tracks
+        result.num_persons += len(tracks)
+        boxes_xyxy = geometry.boxes_from_keypoints(self._track_keypoints, self.enlarge_scale)
+        lost = None in boxes_xyxy
         if not lost:
-            keypoints = self._estimate(image, boxes_xywh, result)
+            keypoints = self._estimate(image, boxes_xyxy, [t.track_id for t in tracks], result)
             lost = bool((geometry.top_k_mean_scores(keypoints, self.lost_top_k)
                          < self.lost_score_thresh).any())
         if lost:
             result.num_persons -= 1
             self._mandatory_keyframe = True
             return False
-        result.persons = [Person(box, kps, p.track_id)
-                          for p, box, kps in zip(prev, boxes_xywh, keypoints)]
+        result.persons = [self._continue(track, box, kps)
+                          for track, box, kps in zip(tracks, boxes_xyxy, keypoints)]
         self._remember(result.persons, keypoints)
         return True
 
@@ -126,52 +126,51 @@ class LightTracker:
         """Detect, estimate poses and associate with the previous frame's tracks."""
         result.is_keyframe = True
         self._mandatory_keyframe = False
-        boxes_xyxy = self._detect(image, detections, result)
-        result.num_persons += len(boxes_xyxy)
-        if len(boxes_xyxy) == 0:
+        detected_xyxy = self._detect(image, detections, result)
+        result.num_persons += len(detected_xyxy)
+        if len(detected_xyxy) == 0:
             self._mandatory_keyframe = self.keyframe_after_empty
         height, width = image.shape[:2]
-        boxes_xywh = []
-        for box in boxes_xyxy.tolist():
+        boxes_xyxy = []
+        for index, box in enumerate(detected_xyxy.tolist()):
             enlarged = geometry.enlarge_box(box, self.enlarge_scale)
-            box_xywh = None if enlarged is None else geometry.xyxy_to_xywh(enlarged)
-            inside = enlarged is not None and enlarged[0] < width and enlarged[1] < height
-            boxes_xywh.append(box_xywh if inside and geometry.box_valid(box_xywh) else None)
-        valid_boxes = [box for box in boxes_xywh if box is not None]
-        keypoints = self._estimate(image, valid_boxes, result)
-        match = self._associate(valid_boxes, keypoints)
-        poses = iter(zip(valid_boxes, keypoints, match))
-        result.persons = []
-        for box_xywh in boxes_xywh:
-            if box_xywh is None:
-                if self.keep_invalid_detections:
-                    result.persons.append(Person(None, None, None))
-                continue
-            box_xywh, kps, col = next(poses)
-            result.persons.append(Person(box_xywh, kps, self._track_id(col)))
-        self._remember(result.tracked, keypoints)
+            if enlarged is not None and enlarged[0] < width and enlarged[1] < height \
+                    and geometry.box_valid(enlarged):
+                boxes_xyxy.append(enlarged)
+            else:
+                result.rejected.append(RejectedDetection(index, detected_xyxy[index]))
+        keypoints = self._estimate(image, boxes_xyxy, [None] * len(boxes_xyxy), result)
+        match = self._associate(boxes_xyxy, keypoints)
+        result.persons = [self._continue(None if col is None else self._tracks[col], box, kps)
+                          for col, box, kps in zip(match, boxes_xyxy, keypoints)]
+        self.estimator.assign([track.track_id for track in result.persons])
+        self._remember(result.persons, keypoints)
 
-    def _remember(self, persons: list[Person], keypoints: np.ndarray) -> None:
-        """Keep this frame's tracked persons (and their stacked poses) for the next frame."""
-        self._previous, self._previous_keypoints = persons, keypoints
+    def _continue(self, track: Track | None, box_xyxy, keypoints: np.ndarray) -> Track:
+        """This frame's record of ``track`` (None: a new track with the next id)."""
+        if track is None:
+            track_id, first_frame = self._next_id, self._frame_idx
+            self._next_id += 1
+        else:
+            track_id, first_frame = track.track_id, track.first_frame
+        return Track(track_id, box_xyxy, keypoints, first_frame=first_frame,
+                     last_frame=self._frame_idx)
 
-    def _track_id(self, col: int) -> int:
-        if col >= 0:
-            return self._previous[col].track_id
-        self._next_id += 1
-        return self._next_id - 1
+    def _remember(self, tracks: list[Track], keypoints: np.ndarray) -> None:
+        """Keep this frame's tracks (and their stacked poses) for the next frame."""
+        self._tracks, self._track_keypoints = tracks, keypoints
 
-    def _associate(self, boxes_xywh: list, keypoints: np.ndarray) -> np.ndarray:
-        prev = self._previous
-        if not prev:
-            return np.full(len(boxes_xywh), -1, dtype=np.int64)
-        boxes_xyxy = geometry.as_boxes([geometry.xywh_to_xyxy(b) for b in boxes_xywh])
-        prev_xyxy = geometry.as_boxes([geometry.xywh_to_xyxy(p.box_xywh) for p in prev])
-        iou = geometry.iou_matrix(boxes_xyxy, prev_xyxy)
+    def _associate(self, boxes_xyxy: list, keypoints: np.ndarray) -> list[int | None]:
+        """Per box, the index of the previous track it continues, or None."""
+        if not self._tracks:
+            return [None] * len(boxes_xyxy)
+        boxes = geometry.as_boxes(boxes_xyxy)
+        track_boxes = geometry.as_boxes([track.box_xyxy for track in self._tracks])
+        iou = geometry.iou_matrix(boxes, track_boxes)
         distances = None
         if self.matcher is not None:
             distances = lambda: self.matcher.distances(  # noqa: E731
-                boxes_xyxy, keypoints, prev_xyxy, self._previous_keypoints)
+                boxes, keypoints, track_boxes, self._track_keypoints)
         return associate(iou, distances, iou_thresh=self.iou_thresh,
                          match_thresh=self.match_thresh, pose_match=self.pose_match)
 
@@ -193,22 +192,30 @@ class LightTracker:
             boxes_xyxy = boxes_xyxy[geometry.nms(boxes_xyxy, scores, self.nms_iou_thresh)]
         return boxes_xyxy
 
-    def _estimate(self, image, boxes_xywh: list, result: FrameResult) -> np.ndarray:
-        """Poses (N, K, 3) inside the given boxes, in one estimator call."""
-        if not boxes_xywh:
+    def _estimate(self, image, boxes_xyxy: list, track_ids: list, result: FrameResult) -> np.ndarray:
+        """Poses (N, K, 3) inside the given boxes (with the published whole-pixel extent), in
+        one estimator call; ``track_ids``: the track each box continues (None: a fresh
+        detection)."""
+        if not boxes_xyxy:
             return np.zeros((0, self.num_joints, 3))
-        boxes_xyxy = np.array([geometry.xywh_to_xyxy(b) for b in boxes_xywh])
         start = time.perf_counter()
-        keypoints = self.estimator.estimate(image, boxes_xyxy)
+        keypoints = self.estimator.estimate(image, geometry.published_boxes(boxes_xyxy),
+                                            track_ids)
         result.pose_seconds += time.perf_counter() - start
         keypoints = geometry.sanitize_keypoints(keypoints, self.num_joints)
-        if len(keypoints) != len(boxes_xywh):
-            raise ValueError(f"pose estimator gave {len(keypoints)} poses for {len(boxes_xywh)} boxes")
+        if len(keypoints) != len(boxes_xyxy):
+            raise ValueError(f"pose estimator gave {len(keypoints)} poses for {len(boxes_xyxy)} boxes")
         return keypoints
+
+
+def default(name: str):
+    """The published default of the ``LightTracker`` keyword argument ``name`` (the demos' CLI
+    defaults read it, so each value is written once)."""
+    return inspect.signature(LightTracker).parameters[name].default
 
 
 def _check_image(image) -> None:
     if not isinstance(image, np.ndarray) or image.ndim != 3 or image.shape[2] != 3 \
             or image.shape[0] == 0 or image.shape[1] == 0:
-        shape = getattr(image, "shape", type(image).__name__)
+        shape = image.shape if isinstance(image, np.ndarray) else type(image).__name__
         raise ValueError(f"a frame must be an (H, W, 3) image array, got {shape}")

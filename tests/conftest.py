@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lib.interfaces import NUM_JOINTS
+from lib.interfaces import NUM_JOINTS, Detector, Matcher, StatelessPoseEstimator
 
 FRAME_SHAPE = (360, 640, 3)
 
@@ -39,7 +39,7 @@ class World:
         return [make_pose(cx, cy, self.size) for cx, cy in self.people.get(idx, [])]
 
 
-class ReplayDetector:
+class ReplayDetector(Detector):
     """Detects the world's people (tight boxes), or replays ``boxes[frame_idx]`` when given."""
 
     def __init__(self, world: World | None = None, boxes: dict | None = None):
@@ -57,7 +57,7 @@ class ReplayDetector:
         return boxes, np.ones(len(boxes))
 
 
-class ReplayEstimator:
+class ReplayEstimator(StatelessPoseEstimator):
     """Returns, for each box, the world's pose whose centre lies inside it (the nearest one);
     a box with nobody inside gets a pose with scores 0.1 (a lost target)."""
 
@@ -66,7 +66,7 @@ class ReplayEstimator:
     def __init__(self, world: World):
         self.world, self.calls = world, []
 
-    def estimate(self, image, boxes_xyxy):
+    def estimate(self, image, boxes_xyxy, track_ids=None):
         idx = frame_index(image)
         self.calls.append((idx, len(boxes_xyxy)))
         poses = self.world.poses(idx)
@@ -81,7 +81,7 @@ class ReplayEstimator:
         return np.array(out).reshape(-1, NUM_JOINTS, 3)
 
 
-class TableMatcher:
+class TableMatcher(Matcher):
     """Returns ``table(candidate_boxes, track_boxes)`` or a fixed matrix; records its calls."""
 
     def __init__(self, table):

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 def sample_run(tmp_path_factory):
     """One run of the video demo on the whole sample clip, with the published defaults."""
     if not SAMPLE.exists():
-        subprocess.run([sys.executable, "data/demo/make_sample.py"], cwd=ROOT, check=True)
+        subprocess.run([sys.executable, "-m", "data.demo.make_sample"], cwd=ROOT, check=True)
     out = tmp_path_factory.mktemp("demo")
     assert demo_video_mobile.main(["--video", str(SAMPLE), "--output", str(out)]) == 0
     return out

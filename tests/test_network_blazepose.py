@@ -119,10 +119,10 @@ def test_out_of_frame_joints_get_zero_and_stay_in_frame(poses):
 def test_tracked_boxes_stay_on_the_person(estimator, scene, poses):
     """Five frames of the tracker's rule (next box from the keypoints) on the still scene."""
     boxes, keypoints = poses
+    estimator.assign([0, 1, 2])
     for _ in range(5):
-        tracked = np.array([geometry.xywh_to_xyxy(b)
-                            for b in geometry.boxes_from_keypoints(keypoints, 0.2)])
-        keypoints = estimator.estimate(scene[0], tracked)
+        tracked = np.array(geometry.boxes_from_keypoints(keypoints, 0.2))
+        keypoints = estimator.estimate(scene[0], tracked, [0, 1, 2])
     for name, box, box_tracked in zip(LAYOUT, boxes, tracked):
         face = to_frame(FACE[name], *scene[1][name])
         bound = geometry.enlarge_box(box, 0.2)  # the box neither blows up nor leaves the face
@@ -160,6 +160,37 @@ def test_tracker_follows_moving_portraits_without_losing_them(estimator):
         assert sorted(p.track_id for p in result.persons) == [0, 1, 2]
         assert inside(result.persons[0].keypoints[NOSE],
                       to_frame(FACE["astronaut"], *placement["astronaut"]))
+
+
+class CountingModel:
+    """Wraps a model of the estimator and counts the crops it runs."""
+
+    def __init__(self, model):
+        self.model, self.crops = model, 0
+
+    def __call__(self, crops, names):
+        self.crops += len(crops)
+        return self.model(crops, names)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("enlarge_scale", [0.2, 0.5])
+def test_tracked_frames_skip_the_pose_detector_whatever_the_box_rule(enlarge_scale):
+    """Tracking mode follows the track ids the tracker declares, not a copy of its box rule:
+    with enlarge_scale 0.5 (boxes the estimator could never rebuild) the pose detector still
+    runs only at keyframes."""
+    estimator = BlazePoseEstimator.from_options()
+    counter = estimator.detector = CountingModel(estimator.detector)
+    tracker = LightTracker(None, estimator, None, keyframe_interval=4,
+                           enlarge_scale=enlarge_scale)
+    crops = []
+    for t in range(6):
+        frame, placement = make_scene(shift=2 * t)
+        result = tracker.step(frame, (person_boxes(placement), np.ones(3)))
+        assert sorted(p.track_id for p in result.persons) == [0, 1, 2]
+        crops.append(counter.crops)
+        counter.crops = 0
+    assert crops == [3, 0, 0, 0, 3, 0]
 
 
 def test_missing_weights_name_the_file_and_the_fix(tmp_path, monkeypatch):

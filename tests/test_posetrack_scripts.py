@@ -12,8 +12,8 @@ import process_posetrack18_with_lighttrack_MSRA152 as process_script
 import replicate_ablations
 from tests.conftest import TINY_VIDEOS
 from lib.cli import run_main
-from lib.posetrack.ablation import Config, configurations, format_table, run_config
-from lib.posetrack.process import estimator_factory
+from lib.batch.ablation import Config, configurations, format_table, run_config
+from lib.batch.process import estimator_factory
 
 ROOT = Path(__file__).resolve().parents[1]
 

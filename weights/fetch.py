@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lib import weights  # noqa: E402
-from lib.cli import run_main  # noqa: E402
+from lib import weights
+from lib.cli import run_main
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -3,15 +3,13 @@ scikit-image and matplotlib: two people walk across and cross once. Deterministi
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+from lib import sample_clip
+from lib.cli import run_main
+from lib.errors import LightTrackError
 
-from lib import sample_clip  # noqa: E402
-from lib.cli import run_main  # noqa: E402
-from lib.errors import LightTrackError  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def parse_args(argv=None) -> argparse.Namespace:

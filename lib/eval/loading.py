@@ -18,7 +18,9 @@ from shapely.geometry import Polygon
 
 from lib.errors import LightTrackError
 from lib.formats.jsonfile import load_json
-from lib.joints import JOINT_NAMES, NUM_JOINTS
+from lib.formats.posetrack import Annotation, annotations18, image_key
+from lib.geometry import xywh_to_xyxy
+from lib.joints import NUM_JOINTS
 
 log = logging.getLogger(__name__)
 
@@ -112,57 +114,32 @@ def frames_from_2017(data: dict) -> list:
     return frames
 
 
-def _slot_table(data: dict) -> list:
-    """Joint index (or None) of every keypoint slot, mapped by name (neck = ``head_bottom``)."""
-    categories = data.get("categories") or []
-    if len(categories) != 1 or categories[0].get("name") != "person":
-        raise ValueError("needs exactly one category, named 'person'")
-    names = list(categories[0].get("keypoints") or [])
-    missing = [n for n in JOINT_NAMES if n not in names]
-    if missing:
-        raise ValueError(f"category 'person' lacks the keypoint names {missing}")
-    return [JOINT_NAMES.index(n) if n in JOINT_NAMES else None for n in names]
-
-
-def _person_2018(annotation: dict, slots: list) -> PosePerson:
-    keypoints, present, scores = _empty_person()
-    values = np.asarray(annotation.get("keypoints") or [], float)
-    if values.size != 3 * len(slots):
-        raise ValueError(f"an annotation has {values.size} keypoint values, expected "
-                         f"{3 * len(slots)} (x, y, visibility per slot)")
-    values = values.reshape(len(slots), 3)
-    slot_scores = annotation.get("scores") or []
-    for slot, joint in enumerate(slots):
-        x, y, visibility = values[slot]
-        if joint is None or (x == 0 and y == 0 and visibility == 0):
-            continue  # not a PoseTrack joint, or unannotated
-        keypoints[joint] = x, y
-        present[joint] = True
-        scores[joint] = _score(slot_scores[slot] if slot_scores else None)
+def _person_2018(annotation: Annotation) -> PosePerson:
+    """A joint is absent where x = y = visibility = 0 (poseval)."""
+    kps = annotation.keypoints
+    present = ~((kps[:, 0] == 0) & (kps[:, 1] == 0) & (kps[:, 2] == 0))
+    keypoints = np.where(present[:, None], kps[:, :2], 0.0)
+    scores = annotation.scores if annotation.scores is not None else np.full(NUM_JOINTS,
+                                                                            MISSING_SCORE)
+    scores = np.where(np.isfinite(scores), scores, MISSING_SCORE)  # null or NaN: no score
     head_box = None
-    if annotation.get("bbox_head"):
-        x, y, w, h = (float(v) for v in annotation["bbox_head"])
-        head_box = (x, y, x + w, y + h)
-    return PosePerson(keypoints, present, scores, annotation.get("track_id"), head_box)
-
-
-def _hashable(value):
-    return tuple(_hashable(v) for v in value) if isinstance(value, list) else value
+    if annotation.head_box_xywh is not None:
+        head_box = xywh_to_xyxy([float(v) for v in annotation.head_box_xywh])
+    return PosePerson(keypoints, present, np.where(present, scores, np.nan),
+                      annotation.track_id, head_box)
 
 
 def frames_from_2018(data: dict) -> list:
-    """``{"images", "annotations", "categories"}`` -> list of ``PoseFrame`` in ``images`` order.
+    """``{"images", "annotations", "categories"}`` -> list of ``PoseFrame`` in ``images`` order,
+    read with the one PoseTrack'18 reader (``lib.formats.posetrack.annotations18``).
 
     No frame-id table is needed: annotations join images by ``image_id`` and the frame order is
     the order of ``images``.
     """
-    slots = _slot_table(data)
-    by_image = {}
-    for annotation in data.get("annotations") or []:
-        by_image.setdefault(_hashable(annotation.get("image_id")), []).append(annotation)
+    people = annotations18(data)
     frames = []
     for image in data["images"]:
-        persons = [_person_2018(a, slots) for a in by_image.get(_hashable(image.get("id")), [])]
+        persons = [_person_2018(a) for a in people[image_key(image.get("id"))]]
         regions = [np.array(list(zip(xs, ys)), float).reshape(-1, 2) for xs, ys in
                    zip(image.get("ignore_regions_x") or [], image.get("ignore_regions_y") or [])]
         frames.append(PoseFrame(persons, len(persons), regions))

@@ -3,7 +3,9 @@
 The file is a JSON list with one element per frame: ``{"image": {"folder", "name", "id": [i]},
 "candidates": [...]}``. A candidate is a placeholder ``{"det_bbox": [0, 0, 2, 2], "det_score": 0}``
 or a person with ``det_bbox`` (xywh), ``det_score``, ``track_id``, ``track_score`` and
-``pose_keypoints_2d`` (x, y, score per joint, flat).
+``pose_keypoints_2d`` (x, y, score per joint, flat). The published quirks live here alone:
+boxes are written as truncated xywh (``geometry.xyxy_to_xywh``), rejected detections and empty
+frames as placeholders.
 """
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ import numpy as np
 
 from lib.errors import LightTrackError
 from lib.formats.jsonfile import dumps, load_json
-from lib.interfaces import NUM_JOINTS, Person
+from lib.geometry import xyxy_to_xywh
+from lib.interfaces import RejectedDetection, Track
+from lib.joints import NUM_JOINTS
 from lib.outputs import OutputLock, replace, temporary_path, write_error
 
 PLACEHOLDER_BOX = [0, 0, 2, 2]
@@ -25,23 +29,25 @@ def _number(value):
     return int(value) if value.is_integer() else value
 
 
-def person_to_candidate(person: Person) -> dict:
-    """One OpenSVAI candidate; a person without pose becomes the placeholder candidate."""
-    if person.keypoints is None or person.box_xywh is None:
-        return {"det_bbox": list(PLACEHOLDER_BOX), "det_score": 0}
+def person_to_candidate(person: Track) -> dict:
+    """One OpenSVAI candidate: the published truncated xywh box, the pose and its track."""
     kps = np.round(np.asarray(person.keypoints, dtype=np.float64), 3)
     return {
-        "det_bbox": [_number(v) for v in person.box_xywh],
+        "det_bbox": [_number(v) for v in xyxy_to_xywh(person.box_xyxy)],
         "det_score": 1,
-        "track_id": None if person.track_id is None else int(person.track_id),
+        "track_id": int(person.track_id),
         "track_score": _number(round(float(kps[:, 2].mean()), 4)),
         "pose_keypoints_2d": [_number(v) for v in kps.reshape(-1)],
     }
 
 
-def frame_to_dict(folder: str, name: str, frame_idx: int, persons: list[Person]) -> dict:
-    """One OpenSVAI frame; a frame without persons holds one placeholder candidate."""
+def frame_to_dict(folder: str, name: str, frame_idx: int, persons: list[Track],
+                  rejected: list[RejectedDetection] = ()) -> dict:
+    """One OpenSVAI frame: the persons in order with a placeholder candidate at the position
+    of each rejected detection; a frame without candidates holds one placeholder."""
     candidates = [person_to_candidate(p) for p in persons]
+    for detection in sorted(rejected, key=lambda r: r.index):
+        candidates.insert(detection.index, {"det_bbox": list(PLACEHOLDER_BOX), "det_score": 0})
     if not candidates:
         candidates = [{"det_bbox": list(PLACEHOLDER_BOX), "det_score": 0}]
     return {"image": {"folder": folder, "name": name, "id": [int(frame_idx)]},
@@ -52,6 +58,9 @@ class OpenSVAIWriter:
     """Writes an OpenSVAI file frame by frame; after every frame the file is a complete, valid
     JSON list, so a crash or Ctrl-C keeps every frame already written.
 
+    placeholders: write each rejected detection as a placeholder candidate (the published
+    demos) or leave it out (the published PoseTrack scripts).
+
     The file is written as ``lib.outputs.temporary_path(path)`` and renamed to ``path`` by
     ``close``; ``<path>.lock`` keeps a second run off it. A failed write (full disk) puts the
     file back to its last complete frame and raises LightTrackError naming ``path``.
@@ -59,8 +68,8 @@ class OpenSVAIWriter:
 
     _CLOSE = b"\n]\n"
 
-    def __init__(self, path: str):
-        self.path = path
+    def __init__(self, path: str, *, placeholders: bool = True):
+        self.path, self.placeholders = path, placeholders
         self._lock = OutputLock(path)
         self._temporary = temporary_path(path)
         self._count = 0
@@ -100,7 +109,9 @@ class OpenSVAIWriter:
 
     def write(self, frame, result) -> None:
         """Runner sink: append a tracked frame (``lib.runner.Frame``, ``FrameResult``)."""
-        self.write_frame(frame_to_dict(frame.folder, frame.name, frame.index, result.persons))
+        rejected = result.rejected if self.placeholders else ()
+        self.write_frame(frame_to_dict(frame.folder, frame.name, frame.index, result.persons,
+                                       rejected))
 
     def close(self) -> None:
         """Close the file and give it its final name (it holds every frame written)."""

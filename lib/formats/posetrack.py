@@ -15,6 +15,7 @@ import numpy as np
 from lib.errors import LightTrackError
 from lib.formats.jsonfile import load_json, write_json
 from lib.formats.opensvai import OpenSVAIFrame, read_opensvai
+from lib.geometry import xywh_to_xyxy
 from lib.joints import JOINT_NAMES, NUM_JOINTS, POSETRACK18_KEYPOINTS, SKELETON
 
 NUM_SLOTS = len(POSETRACK18_KEYPOINTS)
@@ -91,14 +92,16 @@ def natural_key(name: str) -> list:
 
 @dataclass
 class Annotation:
-    """One person of one frame read from a PoseTrack'18 file: keypoints (15, 3) as x, y and
-    visibility (GT) or score (predictions; 0 = no joint); ``box_xywh`` the person box;
-    ``scores`` (15,) when the file has them."""
+    """One person of one frame read from a PoseTrack'18 file (the record the evaluator, the
+    oracle and SGCN pair mining share): keypoints (15, 3) as x, y and visibility (GT) or score
+    (predictions; x = y = v = 0: no joint); ``box_xywh`` the person box and ``head_box_xywh``
+    the head box when given; ``scores`` (15,) when the file has them."""
 
     track_id: int | None
     keypoints: np.ndarray
     box_xywh: tuple | None = None
     scores: np.ndarray | None = None
+    head_box_xywh: tuple | None = None
 
 
 def read_posetrack18(path: str) -> dict:
@@ -116,23 +119,42 @@ def read_posetrack18(path: str) -> dict:
     return doc
 
 
-def annotations18(doc: dict) -> dict[int, list[Annotation]]:
-    """The people of a PoseTrack'18 document by image id (every image id present)."""
-    categories = doc.get("categories") or [{}]
-    names = tuple(categories[0].get("keypoints", POSETRACK18_KEYPOINTS))
-    try:
-        index = slot_indices(names)
-    except ValueError as err:
-        raise LightTrackError(f"PoseTrack'18 categories: {err}") from err
-    people: dict[int, list[Annotation]] = {img["id"]: [] for img in doc["images"]}
-    for ann in doc.get("annotations", []):
-        kps = ann.get("keypoints") or [0] * (3 * len(names))
+def image_key(image_id):
+    """An image id as a dict key (poseval files may give ids as lists)."""
+    return tuple(image_key(v) for v in image_id) if isinstance(image_id, list) else image_id
+
+
+def _slot_names(doc: dict) -> tuple:
+    """The keypoint slot names: the one ``person`` category's, or the PoseTrack'18 slots when
+    the document has no ``categories``; ValueError otherwise."""
+    if "categories" not in doc:
+        return POSETRACK18_KEYPOINTS
+    categories = doc["categories"] or []
+    if len(categories) != 1 or categories[0].get("name", "person") != "person":
+        raise ValueError("needs exactly one category, named 'person'")
+    return tuple(categories[0].get("keypoints") or POSETRACK18_KEYPOINTS)
+
+
+def annotations18(doc: dict) -> dict:
+    """The people of a PoseTrack'18 document by image id (``image_key``; every image present).
+
+    Raises ValueError (or KeyError, TypeError) when the document is malformed: no single
+    ``person`` category, a LightTrack joint missing from its slots, a keypoint list of the
+    wrong length."""
+    names = _slot_names(doc)
+    index = slot_indices(names)
+    people: dict = {image_key(img["id"]): [] for img in doc["images"]}
+    for ann in doc.get("annotations") or []:
+        kps = np.asarray(ann.get("keypoints") or [0] * (3 * len(names)), dtype=np.float64)
+        if kps.size != 3 * len(names):
+            raise ValueError(f"an annotation has {kps.size} keypoint values, expected "
+                             f"{3 * len(names)} (x, y, visibility per slot)")
         scores = ann.get("scores")
-        people.setdefault(ann["image_id"], []).append(Annotation(
-            track_id=ann.get("track_id"),
-            keypoints=np.asarray(kps, dtype=np.float64).reshape(len(names), 3)[index],
+        people.setdefault(image_key(ann["image_id"]), []).append(Annotation(
+            track_id=ann.get("track_id"), keypoints=kps.reshape(len(names), 3)[index],
             box_xywh=tuple(ann["bbox"]) if ann.get("bbox") else None,
-            scores=np.asarray(scores, dtype=np.float64)[index] if scores else None))
+            scores=np.asarray(scores, dtype=np.float64)[index] if scores else None,
+            head_box_xywh=tuple(ann["bbox_head"]) if ann.get("bbox_head") else None))
     return people
 
 
@@ -191,11 +213,12 @@ def to_posetrack17(frames: list[OpenSVAIFrame], gt_doc: dict, *, bbox_thresh: fl
     for frame, gt_image in zip(frames, _gt_images(gt_doc, frames, source)):
         rects = []
         people = _people(frame, bbox_thresh, drop_thresh, track, source)
-        for track_id, (x, y, w, h), score, kps, kept in people:
+        for track_id, box_xywh, score, kps, kept in people:
             points = [{"x": [float(kps[j, 0])], "y": [float(kps[j, 1])], "score": [float(kps[j, 2])],
                        "id": [j]} for j in np.flatnonzero(kept).tolist()]
-            rects.append({"x1": [float(x)], "y1": [float(y)], "x2": [float(x + w)],
-                          "y2": [float(y + h)], "track_id": [int(track_id)], "score": [float(score)],
+            x1, y1, x2, y2 = xywh_to_xyxy(box_xywh)
+            rects.append({"x1": [float(x1)], "y1": [float(y1)], "x2": [float(x2)],
+                          "y2": [float(y2)], "track_id": [int(track_id)], "score": [float(score)],
                           "annopoints": [{"point": points}]})
         annolist.append({"image": [{"name": gt_image["file_name"]}], "annorect": rects})
     return {"annolist": annolist}

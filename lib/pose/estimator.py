@@ -9,12 +9,14 @@ from typing import Callable
 
 import numpy as np
 
+from lib.geometry import boxes_xyxy_to_xywh
+from lib.interfaces import StatelessPoseEstimator
 from lib.joints import FLIP_PAIRS, NUM_JOINTS
 from lib.pose.crop import crop_persons
 from lib.pose.heatmaps import decode_heatmaps, flip_average
 
 
-class HeatmapPoseEstimator:
+class HeatmapPoseEstimator(StatelessPoseEstimator):
     """A ``PoseEstimator`` over ``predict``: crops (B, 384, 288, 3) float32 -> heat-maps
     (B, 96, 72, K) on the 0-255 scale. Scores lie in about [0.5, 1.5]."""
 
@@ -33,11 +35,10 @@ class HeatmapPoseEstimator:
         both = np.asarray(self.predict(np.concatenate([crops, crops[:, :, ::-1]])))
         return flip_average(both[:len(crops)], both[len(crops):], self.flip_pairs)
 
-    def estimate(self, image: np.ndarray, boxes_xyxy: np.ndarray) -> np.ndarray:
-        """image: BGR (H, W, 3) uint8, boxes_xyxy (N, 4) -> keypoints (N, K, 3) x, y, score."""
-        boxes = np.asarray(boxes_xyxy, np.float64).reshape(-1, 4)
-        boxes_xywh = np.concatenate([boxes[:, :2], boxes[:, 2:] - boxes[:, :2]], axis=1)
-        crops, details = crop_persons(image, boxes_xywh)
+    def estimate(self, image: np.ndarray, boxes_xyxy: np.ndarray, track_ids=None) -> np.ndarray:
+        """image: BGR (H, W, 3) uint8, boxes_xyxy (N, 4) -> keypoints (N, K, 3) x, y, score;
+        ``track_ids`` is ignored (each box is estimated on its own)."""
+        crops, details = crop_persons(image, boxes_xyxy_to_xywh(boxes_xyxy))
         if len(crops) == 0:
             return np.zeros((0, NUM_JOINTS, 3))
         return decode_heatmaps(self.heatmaps(crops), details)

@@ -1,4 +1,4 @@
-"""graph/main.py end to end: a smoke training run with --max_iter, resume, and bad input."""
+"""graph/main.py (the published command, through python -m graph.cli) end to end: a smoke training run with --max_iter, resume, and bad input."""
 import subprocess
 import sys
 from dataclasses import replace

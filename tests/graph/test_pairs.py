@@ -37,7 +37,7 @@ def video_file(tmp_path):
 
 
 def test_reads_slots_by_name_and_keeps_visible_people(video_file):
-    video = pairs.read_posetrack18(video_file)
+    video = pairs.read_video_poses(video_file)
     assert sorted(set(video.track_ids.tolist())) == [3, 5, 7, 9]
     first = np.flatnonzero((video.track_ids == 3) & (video.image_ids == 10))[0]
     np.testing.assert_allclose(video.keypoints[first], pose(STANDING, 200, 200, 300))
@@ -45,7 +45,7 @@ def test_reads_slots_by_name_and_keeps_visible_people(video_file):
 
 
 def test_box_from_keypoints_when_bbox_is_missing(video_file):
-    video = pairs.read_posetrack18(video_file)
+    video = pairs.read_video_poses(video_file)
     kps = pose(STANDING, 900, 200, 300)
     x1, y1, x2, y2 = kps[:, 0].min(), kps[:, 1].min(), kps[:, 0].max(), kps[:, 1].max()
     mx, my = int(0.1 * (x2 - x1)), int(0.1 * (y2 - y1))
@@ -54,7 +54,7 @@ def test_box_from_keypoints_when_bbox_is_missing(video_file):
 
 
 def test_positives_are_consecutive_frames_of_every_track(video_file):
-    video = pairs.read_posetrack18(video_file)
+    video = pairs.read_video_poses(video_file)
     found = {(int(video.track_ids[a]), int(video.image_ids[a]), int(video.image_ids[b]))
              for a, b in pairs.positive_pairs(video)}
     # the gap 11 -> 13 is not below 2; the largest track id 9 has one entry only
@@ -65,7 +65,7 @@ def test_positives_are_consecutive_frames_of_every_track(video_file):
 
 
 def test_negatives_are_ordered_pairs_within_one_image(video_file):
-    video = pairs.read_posetrack18(video_file)
+    video = pairs.read_video_poses(video_file)
     found = {(int(video.image_ids[a]), int(video.track_ids[a]), int(video.track_ids[b]))
              for a, b in pairs.negative_pairs(video)}
     assert {(10, 3, 7), (10, 7, 3), (10, 3, 5), (10, 5, 3), (11, 9, 7), (13, 7, 3)} <= found
@@ -74,7 +74,7 @@ def test_negatives_are_ordered_pairs_within_one_image(video_file):
 
 
 def test_hard_negatives_need_overlapping_boxes(video_file):
-    video = pairs.read_posetrack18(video_file)
+    video = pairs.read_video_poses(video_file)
     hard = pairs.negative_pairs(video, hard_iou_thresh=0.2)
     # boxes at x 120 and 180, width 160: IoU (101 * 331) / (2 * 161 * 331 - 101 * 331) = 0.46
     assert {(int(video.track_ids[a]), int(video.track_ids[b])) for a, b in hard} == {(3, 7), (7, 3)}
@@ -82,14 +82,14 @@ def test_hard_negatives_need_overlapping_boxes(video_file):
 
 
 def test_size_filter_drops_pairs_with_a_small_box(video_file):
-    video = pairs.read_posetrack18(video_file)
+    video = pairs.read_video_poses(video_file)
     kept = pairs.large_enough(video, pairs.negative_pairs(video), min_box_size=100)
     assert 5 not in video.track_ids[kept].ravel()
     assert len(pairs.large_enough(video, pairs.negative_pairs(video), min_box_size=10)) == 14
 
 
 def test_mine_pairs_builds_graphs_from_each_box(video_file):
-    video = pairs.read_posetrack18(video_file)
+    video = pairs.read_video_poses(video_file)
     graphs, labels = pairs.mine_pairs([video], negatives="hard")
     assert graphs.shape == (len(labels), 2, 2, 1, 15, 1)
     assert labels.tolist().count(1) == 2 and labels.tolist().count(0) == 6  # 2 per image
@@ -124,14 +124,14 @@ def test_pair_file_round_trip_and_bad_file(tmp_path):
 
 def test_make_pairs_script(video_file, tmp_path):
     out = tmp_path / "pairs.npz"
-    run = subprocess.run([sys.executable, str(ROOT / "graph" / "make_pairs.py"), "--annotations",
+    run = subprocess.run([sys.executable, "-m", "graph.make_pairs", "--annotations",
                           str(tmp_path / "annotations"), "--out", str(out), "--jitter"],
-                         capture_output=True, text=True, cwd=tmp_path)
+                         capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr
     # the 4 pairs with the small person are dropped
     assert "2 positive and 10 all negative" in run.stdout
     assert len(pairs.load_pairs(out)[1]) == 2 + 10
-    bad = subprocess.run([sys.executable, str(ROOT / "graph" / "make_pairs.py"), "--annotations",
+    bad = subprocess.run([sys.executable, "-m", "graph.make_pairs", "--annotations",
                           str(tmp_path / "nowhere"), "--out", str(out)],
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "no .json" in bad.stderr

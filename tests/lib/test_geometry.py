@@ -48,7 +48,7 @@ def test_box_from_keypoints_uses_all_scored_joints():
     mx, my = int(0.1 * (xs.max() - xs.min())), int(0.1 * (ys.max() - ys.min()))
     x1, y1, x2, y2 = xs.min() - mx, ys.min() - my, xs.max() + mx, ys.max() + my
     assert geometry.boxes_from_keypoints(kps, 0.2) == [
-        pytest.approx((x1, y1, int(x2) - int(x1), int(y2) - int(y1)))]
+        pytest.approx((x1, y1, x2, y2))]
     # the same pose with every joint scored takes the outliers in
     kps[0, 3, 2] = kps[0, 4, 2] = 1.0
     assert geometry.boxes_from_keypoints(kps, 0.2) == [None]  # wider than 2000
@@ -64,6 +64,17 @@ def test_top_k_mean_and_validity():
     assert geometry.top_k_mean_scores(kps, 4)[0] == pytest.approx(0.85)
     assert [geometry.box_valid(b) for b in [[0, 0, 10, 10], [0, 0, 0, 10], [0, 0, 2001, 5],
                                             [np.nan, 0, 1, 1], None]] == [True] + [False] * 4
+    # validity reads the published (truncated) extent: int(0.9) - int(0.2) = 0
+    assert geometry.box_valid([0.5, 0, 1.4, 10]) and not geometry.box_valid([0.2, 0, 0.9, 10])
+
+
+def test_array_converters_invert_each_other_and_match_the_scalar_ones():
+    rng = np.random.default_rng(0)
+    boxes_xywh = np.column_stack([rng.uniform(-50, 50, (6, 2)), rng.uniform(1, 90, (6, 2))])
+    boxes_xyxy = geometry.boxes_xywh_to_xyxy(boxes_xywh)
+    np.testing.assert_allclose(boxes_xyxy, [geometry.xywh_to_xyxy(b) for b in boxes_xywh])
+    np.testing.assert_allclose(geometry.boxes_xyxy_to_xywh(boxes_xyxy), boxes_xywh)
+    assert geometry.boxes_xywh_to_xyxy([]).shape == (0, 4)
 
 
 def test_nms_keeps_best_and_drops_overlaps():
@@ -76,3 +87,9 @@ def test_bad_shapes_raise():
         geometry.iou_matrix([[1, 2, 3]], [[1, 2, 3, 4]])
     with pytest.raises(ValueError, match=r"\(N, 15, 3\)"):
         geometry.sanitize_keypoints(np.zeros((2, 17, 3)), 15)
+
+
+def test_published_boxes_read_back_the_published_xywh_box():
+    boxes = [[10.5, -0.54, 222.9, 244.4], [-3.7, 2.2, 40.1, 9.9]]
+    for box, published in zip(boxes, geometry.published_boxes(boxes)):
+        assert tuple(published) == geometry.xywh_to_xyxy(geometry.xyxy_to_xywh(box))

@@ -8,13 +8,13 @@ import pytest
 
 from lib.errors import LightTrackError
 from lib.formats.opensvai import OpenSVAIWriter, frame_to_dict, read_opensvai
-from lib.interfaces import Person
+from lib.interfaces import RejectedDetection, Track
 from lib.outputs import temporary_path
 
 
 def person(track_id, x=10.0):
     kps = np.column_stack([np.arange(15) + x, np.arange(15) * 2.0, np.linspace(0.5, 1.5, 15)])
-    return Person(np.float32([x, 20.5, 30, 40]), kps.astype(np.float32), track_id)
+    return Track(track_id, np.float32([x, 20.5, x + 30, 60.5]), kps.astype(np.float32))
 
 
 def test_round_trip(tmp_path):
@@ -22,8 +22,8 @@ def test_round_trip(tmp_path):
     writer = OpenSVAIWriter(str(path))
     writer.write_frame(frame_to_dict("data/demo/clip", "frame00000.jpg", 0, [person(0), person(1, 50)]))
     writer.write_frame(frame_to_dict("data/demo/clip", "frame00001.jpg", 1, []))
-    writer.write_frame(frame_to_dict("data/demo/clip", "frame00002.jpg", 2,
-                                     [Person(np.array([0., 0, 0, 0]), None, None), person(1)]))
+    rejected = [RejectedDetection(0, np.array([0., 0, 0, 0]))]
+    writer.write_frame(frame_to_dict("data/demo/clip", "frame00002.jpg", 2, [person(1)], rejected))
     writer.close()
     raw = json.loads(path.read_text())
     assert raw[0]["image"] == {"folder": "data/demo/clip", "name": "frame00000.jpg", "id": [0]}
@@ -35,10 +35,29 @@ def test_round_trip(tmp_path):
     frames = read_opensvai(str(path))
     assert [f.frame_id for f in frames] == [0, 1, 2]
     assert frames[1].candidates[0].is_placeholder and frames[2].candidates[0].is_placeholder
+    assert frames[2].candidates[1].track_id == 1  # the rejected detection came first
     back = frames[0].candidates[1]
     assert back.track_id == 1
     np.testing.assert_allclose(back.box_xywh, [50, 20.5, 30, 40])
     np.testing.assert_allclose(back.keypoints, np.round(person(1, 50).keypoints.astype(float), 3))
+
+
+def test_writer_places_or_drops_rejected_detections(tmp_path):
+    """Placeholders go where the rejected detections were (published demos) or nowhere
+    (published PoseTrack scripts); published boxes are truncated xywh."""
+    from lib.interfaces import FrameResult
+    from lib.runner import Frame
+    result = FrameResult(3, True, [person(4), person(5, 60.7)],
+                         [RejectedDetection(1, np.zeros(4)), RejectedDetection(3, np.zeros(4))])
+    for placeholders, expected in ((True, [4, None, 5, None]), (False, [4, 5])):
+        path = tmp_path / f"{placeholders}.json"
+        writer = OpenSVAIWriter(str(path), placeholders=placeholders)
+        writer.write(Frame(3, np.zeros((4, 4, 3), np.uint8), "f", "3.jpg"), result)
+        writer.close()
+        candidates = json.loads(path.read_text())[0]["candidates"]
+        assert [c.get("track_id") for c in candidates] == expected
+    assert candidates[1]["det_bbox"] == pytest.approx([60.7, 20.5, 30, 40])  # int(90.7) - int(60.7)
+    assert candidates[1]["det_bbox"][2:] == [30, 40]
 
 
 def test_reader_accepts_detection_files(tmp_path):
@@ -66,11 +85,11 @@ def test_file_killed_midway_still_parses(tmp_path):
     code = f"""
 import os, signal, numpy as np
 from lib.formats.opensvai import OpenSVAIWriter, frame_to_dict
-from lib.interfaces import Person
+from lib.interfaces import Track
 w = OpenSVAIWriter({str(path)!r})
 for i in range(3):
     w.write_frame(frame_to_dict("f", f"{{i}}.jpg", i,
-                  [Person(np.array([1., 2, 3, 4]), np.ones((15, 3)), i)]))
+                  [Track(i, np.array([1., 2, 4, 6]), np.ones((15, 3)))]))
 os.kill(os.getpid(), signal.SIGKILL)
 """
     proc = subprocess.run([sys.executable, "-c", code], cwd=str(__import__("pathlib").Path(__file__).parents[2]))

@@ -11,7 +11,7 @@ from lib.formats.posetrack import (annotations18, convert_folder, image_path, ke
                                    keypoints_to_slots, person_category,
                                    read_posetrack18, to_posetrack17, to_posetrack18)
 from lib.formats.jsonfile import write_json
-from lib.interfaces import Person
+from lib.interfaces import Track
 from lib.joints import JOINT_NAMES, POSETRACK18_KEYPOINTS
 
 VIDEO = "000007_synthetic"
@@ -43,9 +43,9 @@ def tracked(tmp_path):
     path = tmp_path / f"{VIDEO}.json"
     writer = OpenSVAIWriter(str(path))
     writer.write_frame(frame_to_dict(folder, "000000.jpg", 0, [
-        Person((10.5, 20, 30, 40), _pose(10), 3), Person((100, 20, 30, 40), _pose(100), 5)]))
+        Track(3, (10.5, 20, 40.5, 60), _pose(10)), Track(5, (100, 20, 130, 60), _pose(100))]))
     writer.write_frame(frame_to_dict(folder, "000001.jpg", 1, []))
-    writer.write_frame(frame_to_dict(folder, "000002.jpg", 2, [Person((12, 21, 30, 41), _pose(12), 3)]))
+    writer.write_frame(frame_to_dict(folder, "000002.jpg", 2, [Track(3, (12, 21, 42, 62), _pose(12))]))
     writer.close()
     gt = {"images": [{"file_name": f"images/val/{VIDEO}/{t:06d}.jpg", "id": 10000070000 + t,
                       "frame_id": 10000070000 + t, "vid_id": "000007", "is_labeled": True}

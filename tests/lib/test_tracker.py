@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from lib.interfaces import StatelessPoseEstimator
 from lib.tracker import LightTracker
 from tests.conftest import ReplayDetector, ReplayEstimator, TableMatcher, World, make_frame
 
@@ -71,10 +72,10 @@ def test_lost_threshold_is_mean_of_four_best_scores():
 
 
 def make_weak_estimator(inner, best4):
-    class Weak:
+    class Weak(StatelessPoseEstimator):
         lost_score_thresh = 0.6
 
-        def estimate(self, image, boxes_xyxy):
+        def estimate(self, image, boxes_xyxy, track_ids=None):
             kps = inner.estimate(image, boxes_xyxy)
             kps[:, :, 2] = 0.1
             kps[:, :4, 2] = best4
@@ -142,16 +143,16 @@ def test_pose_match_first_mode_takes_first_within_threshold():
     assert associate(iou, lambda: dist, iou_thresh=0.3, match_thresh=1.0, pose_match="best")[0] == 2
 
 
-def test_fresh_ids_and_invalid_boxes_take_none():
+def test_fresh_ids_and_invalid_boxes_are_listed_apart():
     world = World({0: [(100, 100), (300, 100)]})
     boxes = {0: [[50, 50, 150, 150], [3000, 50, 3100, 150], [250, 50, 350, 150]]}
-    tracker = LightTracker(ReplayDetector(world, boxes), ReplayEstimator(world))
+    estimator = ReplayEstimator(world)
+    tracker = LightTracker(ReplayDetector(world, boxes), estimator)
     result = tracker.step(make_frame(0))
-    assert ids(result) == [0, None, 1]
-    assert result.persons[1].keypoints is None
-    tracker = LightTracker(ReplayDetector(world, boxes), ReplayEstimator(world),
-                           keep_invalid_detections=False)
-    assert ids(tracker.step(make_frame(0))) == [0, 1]
+    assert ids(result) == [0, 1] and estimator.calls == [(0, 2)]
+    assert [r.index for r in result.rejected] == [1]
+    np.testing.assert_array_equal(result.rejected[0].box_xyxy, boxes[0][1])
+    assert result.num_persons == 3  # published: every detection counts
 
 
 def test_reset_restarts_ids_and_counters_live_on_the_instance(walking_world):
@@ -193,15 +194,17 @@ def test_boxes_outside_the_image_are_invalid_not_a_crash():
     boxes = {0: [[-500, -500, -400, -400], [5000, 100, 5100, 200], [np.nan, 0, 10, 10],
                  [50, 50, 150, 150]]}
     result = LightTracker(ReplayDetector(world, boxes), ReplayEstimator(world)).step(make_frame(0))
-    assert ids(result) == [None, None, 0]
+    assert ids(result) == [0] and [r.index for r in result.rejected] == [0, 1]  # NaN: not a box
 
 
 def test_nan_keypoints_are_zero_score_joints():
     world = World({t: [(200, 200)] for t in range(5)})
     inner = ReplayEstimator(world)
 
-    class NaNEstimator:
-        def estimate(self, image, boxes_xyxy):
+    class NaNEstimator(StatelessPoseEstimator):
+        lost_score_thresh = 0.6
+
+        def estimate(self, image, boxes_xyxy, track_ids=None):
             kps = inner.estimate(image, boxes_xyxy)
             kps[:, :10] = np.nan
             return kps
@@ -209,8 +212,10 @@ def test_nan_keypoints_are_zero_score_joints():
     assert np.isfinite(results[0].persons[0].keypoints).all()
     assert ids(results[2]) == [0]  # five good joints of score 1 keep the target
 
-    class AllNaN:
-        def estimate(self, image, boxes_xyxy):
+    class AllNaN(StatelessPoseEstimator):
+        lost_score_thresh = 0.6
+
+        def estimate(self, image, boxes_xyxy, track_ids=None):
             return np.full((len(boxes_xyxy), 15, 3), np.nan)
     results = run(LightTracker(ReplayDetector(world), AllNaN()), range(3))
     assert all(r.is_keyframe for r in results)  # all-NaN poses are lost targets, no crash
@@ -240,3 +245,31 @@ def test_empty_given_detections_can_end_tracks():
     results = [tracker.step(make_frame(t), detections=d) for t, d in enumerate(dets)]
     assert [ids(r) for r in results] == [[0], [0], [0], [], [1], [1]]
     assert [r.is_keyframe for r in results] == [True, False, True, False, True, False]
+
+
+def test_estimator_is_told_which_track_each_box_continues(walking_world):
+    """Per-video context is declared: track ids on tracked frames, ``assign`` after a
+    keyframe's association, ``reset`` at the start of a video."""
+    class Recording(ReplayEstimator):
+        def __init__(self, world):
+            super().__init__(world)
+            self.told, self.resets = [], 0
+
+        def estimate(self, image, boxes_xyxy, track_ids=None):
+            self.told.append(("estimate", list(track_ids)))
+            return super().estimate(image, boxes_xyxy)
+
+        def assign(self, track_ids):
+            self.told.append(("assign", list(track_ids)))
+
+        def reset(self):
+            self.resets += 1
+
+    estimator = Recording(walking_world)
+    tracker = LightTracker(ReplayDetector(walking_world), estimator, keyframe_interval=3)
+    run(tracker, range(4))
+    assert estimator.told == [("estimate", [None, None]), ("assign", [0, 1]),
+                              ("estimate", [0, 1]), ("estimate", [0, 1]),
+                              ("estimate", [None, None]), ("assign", [0, 1])]
+    tracker.reset()
+    assert estimator.resets == 2  # at construction and now

@@ -5,7 +5,7 @@ import pytest
 
 from lib.drawing import Renderer
 from lib.errors import LightTrackError
-from lib.interfaces import FrameResult, Person
+from lib.interfaces import FrameResult, Track
 from lib.runner import Frame
 from lib.video import VideoSink, open_capture, read_frames
 
@@ -44,7 +44,7 @@ def test_video_sink_writes_every_frame(tmp_path):
     sink = VideoSink(path, 25, Renderer())
     kps = np.column_stack([np.linspace(10, 50, 15), np.linspace(10, 40, 15), np.ones(15)])
     for i in range(7):
-        result = FrameResult(i, True, [Person((5.0, 5.0, 50.0, 40.0), kps, 3)])
+        result = FrameResult(i, True, [Track(3, np.array([5.0, 5.0, 55.0, 45.0]), kps)])
         sink.write(Frame(i, np.zeros((48, 64, 3), np.uint8)), result)
     sink.close()
     capture = cv2.VideoCapture(path)
@@ -59,7 +59,7 @@ def test_renderer_draws_in_the_track_colour_once_per_frame():
     kps[8], kps[7] = (20, 20, 1.0), (60, 20, 1.0)  # right shoulder - right elbow stick
     render = Renderer()
     frame = Frame(0, np.zeros((50, 80, 3), np.uint8))
-    image = render(frame, FrameResult(0, True, [Person((0.0, 0.0, 80.0, 50.0), kps, 2)]))
+    image = render(frame, FrameResult(0, True, [Track(2, np.array([0.0, 0.0, 80.0, 50.0]), kps)]))
     assert tuple(image[20, 40]) == (255, 0, 0)  # TRACK_COLORS[2] is blue (BGR)
     assert render(frame, FrameResult(0, True, [])) is image  # cached for the other sinks
     assert frame.image.max() == 0  # the input frame is not drawn on

@@ -15,11 +15,15 @@ import time
 import numpy as np
 
 from lib import components
-from lib.interfaces import NUM_JOINTS
+from lib.interfaces import StatelessPoseEstimator
+from lib.joints import NUM_JOINTS
 
 
 class ScriptedDetector:
     """One box covering the middle half of the frame, score 0.9."""
+
+    def reset(self) -> None:
+        pass
 
     @classmethod
     def from_options(cls, **options):
@@ -31,7 +35,7 @@ class ScriptedDetector:
         return np.array([box], dtype=np.float64), np.array([0.9])
 
 
-class ScriptedEstimator:
+class ScriptedEstimator(StatelessPoseEstimator):
     """The same pose in every box: joints on the frame's diagonal from 30 % to 70 %, score 0.8
     (a person standing still)."""
 
@@ -41,7 +45,7 @@ class ScriptedEstimator:
     def from_options(cls, **options):
         return cls()
 
-    def estimate(self, image, boxes_xyxy):
+    def estimate(self, image, boxes_xyxy, track_ids=None):
         time.sleep(float(os.environ.get("FAKE_POSE_SECONDS", "0")))
         height, width = image.shape[:2]
         steps = np.linspace(0.3, 0.7, NUM_JOINTS)

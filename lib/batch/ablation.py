@@ -13,7 +13,7 @@ from typing import Callable
 
 from lib.eval import posetrack as posetrack_eval
 from lib.formats.posetrack import convert_folder
-from lib.posetrack.process import INPUT_DIRS, posetrack_tracker, process_videos
+from lib.batch.process import INPUT_DIRS, PRESET, posetrack_tracker, process_videos
 
 DROP_THRESH = {"det": 0.8, "gt": 0.7}  # published keypoint-dropping thresholds (README)
 BBOX_THRESH = 0.4                      # published converter -e
@@ -25,26 +25,28 @@ class Config:
 
     det_mode: str
     pose_match: bool
-    keyframe_interval: int = 2
+    keyframe_interval: int = PRESET["keyframe_interval"]
 
     @property
     def name(self) -> str:
         return f"{self.det_mode}_match{int(self.pose_match)}_kf{self.keyframe_interval}"
 
 
-def configurations(keyframe_intervals=(2,)) -> list[Config]:
+def configurations(keyframe_intervals=(PRESET["keyframe_interval"],)) -> list[Config]:
     """The published grid: DET then GT, pose matching on then off, for each interval."""
     return [Config(mode, match, k) for k in keyframe_intervals for mode in ("det", "gt")
             for match in (True, False)]
 
 
 def run_config(config: Config, data_root: str, work_dir: str,
-               estimator_for: Callable[[str], object], matcher, *, match_thresh: float = 1.0,
+               estimator_for: Callable[[str], tuple], matcher, *,
+               match_thresh: float = PRESET["match_thresh"],
                split: str = "val",
                posetrack_format: int = 18, progress: bool = False,
                evaluate: Callable[[str, str], dict] = posetrack_eval.evaluate) -> dict:
     """Track, convert and evaluate one configuration; its files go to ``work_dir/<name>/``
-    (cleared first). estimator_for(video) gives the pose estimator of a video; ``match_thresh``
+    (cleared first). estimator_for(video) gives the (pose estimator, frame filter) of a video
+    (``lib.batch.process.estimator_factory``); ``match_thresh``
     is the matcher distance used when pose matching is on (published 1.0 for the SGCN)."""
     run_dir = os.path.join(work_dir, config.name)
     shutil.rmtree(run_dir, ignore_errors=True)
@@ -52,12 +54,13 @@ def run_config(config: Config, data_root: str, work_dir: str,
     gt_dir = os.path.join(data_root, "annotations", split)
     match_thresh = match_thresh if config.pose_match else -1.0
 
-    def tracker_for(video: str):
-        return posetrack_tracker(estimator_for(video), matcher, match_thresh=match_thresh,
+    def make_tracker(estimator):
+        return posetrack_tracker(estimator, matcher, match_thresh=match_thresh,
                                  keyframe_interval=config.keyframe_interval)
 
-    process_videos(os.path.join(data_root, INPUT_DIRS[config.det_mode]), tracked, tracker_for,
-                   image_root=os.path.join(data_root, "images", split), progress=progress)
+    process_videos(os.path.join(data_root, INPUT_DIRS[config.det_mode]), tracked, estimator_for,
+                   make_tracker, image_root=os.path.join(data_root, "images", split),
+                   progress=progress)
     convert_folder(gt_dir, tracked, predictions, posetrack_format=posetrack_format,
                    bbox_thresh=BBOX_THRESH, drop_thresh=DROP_THRESH[config.det_mode], track=True)
     return evaluate(gt_dir, predictions)

@@ -4,7 +4,7 @@ import pytest
 from pycocotools.cocoeval import COCOeval
 
 from lib.errors import LightTrackError
-from lib.oks import JOINT_SIGMAS, OKSMatcher
+from matcher.oks import JOINT_SIGMAS, OKSMatcher
 
 K = len(JOINT_SIGMAS)
 

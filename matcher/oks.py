@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from lib.errors import LightTrackError
+from lib.interfaces import Matcher
 
 # per-joint sigma in PoseTrack order (lib/joints.JOINT_NAMES). The twelve limb joints and the
 # nose take the COCO values of the same joint (COCO 16, 14, 12, 11, 13, 15, 10, 8, 6, 5, 7, 9,
@@ -44,7 +45,7 @@ def pose_areas(boxes_xyxy: np.ndarray, keypoints: np.ndarray, visible: np.ndarra
     return np.where(good_box, box_area, extent)
 
 
-class OKSMatcher:
+class OKSMatcher(Matcher):
     """``distances`` (N, M) = 1 - OKS between N candidates and M previous tracks.
 
     Joints count when their score is above ``score_thresh`` in both poses and all three values

@@ -4,7 +4,7 @@ import pytest
 
 from data.synthetic_posetrack import SyntheticOptions, make_video, write_dataset
 from lib.errors import LightTrackError
-from lib.posetrack.oracle import OracleEstimator
+from lib.batch.oracle import OracleEstimator
 
 
 def _person(x):

@@ -6,25 +6,28 @@ the annotated person whose box overlaps it most (IoU, +1 convention), with score
 joints and 0 elsewhere; a box that overlaps no annotated person gets an all-zero pose (score 0,
 which the tracker treats as a lost target). Optional Gaussian noise moves annotated joints.
 
-Call ``set_frame(name)`` with the frame's image file name before each ``estimate``; the PoseTrack
-processing loop (``lib.posetrack.process``) does this for any estimator that has ``set_frame``.
+Call ``set_frame(name)`` with the frame's image file name before each ``estimate``; the batch
+pipeline (``lib.batch.process``) does this by passing its frames through ``follow``.
 """
 from __future__ import annotations
 
 import os
+from typing import Iterable, Iterator
 
 import numpy as np
 
 from lib import geometry
 from lib.errors import LightTrackError
-from lib.formats.posetrack import annotations18, read_posetrack18
+from lib.formats.posetrack import annotations18, image_key, read_posetrack18
+from lib.interfaces import StatelessPoseEstimator
 from lib.joints import NUM_JOINTS
+from lib.runner import Frame
 
 
 ORACLE = "oracle"  # its name on the command line of the PoseTrack scripts
 
 
-class OracleEstimator:
+class OracleEstimator(StatelessPoseEstimator):
     """PoseEstimator answering with ground-truth poses.
 
     poses: image file name -> (keypoints (P, 15, 3) x, y, v with v > 0 annotated,
@@ -53,7 +56,7 @@ class OracleEstimator:
             raise LightTrackError(f"{path}: malformed PoseTrack'18 annotation ({err!r})") from err
         poses = {}
         for img in doc["images"]:
-            anns = [a for a in people[img["id"]] if (a.keypoints[:, 2] > 0).any()]
+            anns = [a for a in people[image_key(img["id"])] if (a.keypoints[:, 2] > 0).any()]
             keypoints = np.array([a.keypoints for a in anns]).reshape(-1, NUM_JOINTS, 3)
             boxes = np.array([a.box_xywh or _keypoint_box(a.keypoints) for a in anns]).reshape(-1, 4)
             poses[os.path.basename(img["file_name"])] = (keypoints, boxes)
@@ -65,8 +68,15 @@ class OracleEstimator:
             raise LightTrackError(f"oracle: no ground truth for frame {name}")
         self._frame = name
 
-    def estimate(self, image: np.ndarray, boxes_xyxy: np.ndarray) -> np.ndarray:
-        """image: BGR (H, W, 3) (unused), boxes_xyxy (N, 4) -> keypoints (N, 15, 3)."""
+    def follow(self, frames: Iterable[Frame]) -> Iterator[Frame]:
+        """Pass ``frames`` through, calling ``set_frame`` with each one's name first."""
+        for frame in frames:
+            self.set_frame(frame.name)
+            yield frame
+
+    def estimate(self, image: np.ndarray, boxes_xyxy: np.ndarray, track_ids=None) -> np.ndarray:
+        """image: BGR (H, W, 3) (unused), boxes_xyxy (N, 4) -> keypoints (N, 15, 3);
+        ``track_ids`` is ignored."""
         if self._frame is None:
             raise ValueError("OracleEstimator.set_frame() must be called before estimate()")
         keypoints, gt_boxes_xywh = self.poses[self._frame]
@@ -74,9 +84,7 @@ class OracleEstimator:
         out = np.zeros((len(boxes), NUM_JOINTS, 3))
         if len(boxes) == 0 or len(keypoints) == 0:
             return out
-        gt_xyxy = gt_boxes_xywh.copy()
-        gt_xyxy[:, 2:] += gt_xyxy[:, :2]
-        iou = geometry.iou_matrix(boxes, gt_xyxy)
+        iou = geometry.iou_matrix(boxes, geometry.boxes_xywh_to_xyxy(gt_boxes_xywh))
         for row, col in enumerate(np.argmax(iou, axis=1)):
             if iou[row, col] <= self.min_iou:
                 continue
@@ -92,5 +100,4 @@ class OracleEstimator:
 def _keypoint_box(keypoints: np.ndarray) -> tuple:
     """xywh bounds of the annotated joints (for GT without a person box)."""
     pts = keypoints[keypoints[:, 2] > 0, :2]
-    (x1, y1), (x2, y2) = pts.min(0), pts.max(0)
-    return (x1, y1, x2 - x1, y2 - y1)
+    return tuple(geometry.boxes_xyxy_to_xywh([[*pts.min(0), *pts.max(0)]])[0])

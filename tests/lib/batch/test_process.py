@@ -9,21 +9,22 @@ from tests.conftest import TINY_VIDEOS
 from lib.errors import LightTrackError
 from lib.formats.opensvai import Candidate, OpenSVAIFrame, read_opensvai
 from lib.formats.posetrack import annotations18, read_posetrack18
-from lib.posetrack.oracle import OracleEstimator
-from lib.posetrack.process import (frame_detections, posetrack_tracker, process_videos,
-                                   read_frame_image)
+from lib.batch.oracle import ORACLE, OracleEstimator
+from lib.batch.process import (estimator_factory, frame_detections, posetrack_tracker,
+                               process_videos, read_frame_image)
 
 
 
 def _oracle_tracker(root):
-    return lambda video: posetrack_tracker(
-        OracleEstimator.from_annotations(str(root / "annotations" / "val" / f"{video}.json")), None)
+    """(estimator_for, make_tracker) of ``process_videos`` for the oracle without a matcher."""
+    estimator_for = estimator_factory(ORACLE, data_root=str(root))
+    return estimator_for, lambda estimator: posetrack_tracker(estimator, None)
 
 
 def test_published_rules():
     tracker = posetrack_tracker(OracleEstimator({}), None)
     assert (tracker.keyframe_interval, tracker.match_thresh, tracker.pose_match) == (2, 1.0, "first")
-    assert not tracker.keep_invalid_detections and not tracker.keyframe_after_empty
+    assert not tracker.keyframe_after_empty
     assert tracker.empty_detections_end_tracks
 
 
@@ -41,7 +42,7 @@ def test_frame_detections_keep_score_04_and_give_xyxy():
                                                   ("detections_openSVAI", 2.0)])
 def test_tracks_follow_the_ground_truth(tiny_posetrack, tmp_path, mode, max_fragments):
     status = process_videos(str(tiny_posetrack / mode), str(tmp_path / "out"),
-                            _oracle_tracker(tiny_posetrack),
+                            *_oracle_tracker(tiny_posetrack),
                             progress=False)
     assert status == dict.fromkeys(TINY_VIDEOS, "done")
     agree = total = num_tracks = num_gt_tracks = 0
@@ -74,11 +75,11 @@ def test_tracks_follow_the_ground_truth(tiny_posetrack, tmp_path, mode, max_frag
 
 def test_resume_skips_finished_videos(tiny_posetrack, tmp_path):
     out = tmp_path / "out"
-    process_videos(str(tiny_posetrack / "annotations_openSVAI"), str(out), _oracle_tracker(tiny_posetrack), progress=False)
+    process_videos(str(tiny_posetrack / "annotations_openSVAI"), str(out), *_oracle_tracker(tiny_posetrack), progress=False)
     first = out / f"{TINY_VIDEOS[0]}.json"
     first.write_text("[]")  # a finished video is never redone
     (out / f"{TINY_VIDEOS[1]}.json").rename(out / f"{TINY_VIDEOS[1]}.json.partial")  # an interrupted one is
-    status = process_videos(str(tiny_posetrack / "annotations_openSVAI"), str(out), _oracle_tracker(tiny_posetrack),
+    status = process_videos(str(tiny_posetrack / "annotations_openSVAI"), str(out), *_oracle_tracker(tiny_posetrack),
                             progress=False)
     assert status == {TINY_VIDEOS[0]: "skipped", TINY_VIDEOS[1]: "done"}
     assert first.read_text() == "[]"
@@ -88,10 +89,10 @@ def test_resume_skips_finished_videos(tiny_posetrack, tmp_path):
 
 def test_bad_input(tiny_posetrack, tmp_path):
     with pytest.raises(LightTrackError, match="folder not found"):
-        process_videos(str(tmp_path / "missing"), str(tmp_path / "out"), _oracle_tracker(tiny_posetrack))
+        process_videos(str(tmp_path / "missing"), str(tmp_path / "out"), *_oracle_tracker(tiny_posetrack))
     (tmp_path / "dets").mkdir()
     with pytest.raises(LightTrackError, match="no .json detection files"):
-        process_videos(str(tmp_path / "dets"), str(tmp_path / "out"), _oracle_tracker(tiny_posetrack))
+        process_videos(str(tmp_path / "dets"), str(tmp_path / "out"), *_oracle_tracker(tiny_posetrack))
     with pytest.raises(LightTrackError, match="cannot read frame image nowhere/000000.jpg"):
         read_frame_image(OpenSVAIFrame("nowhere", "000000.jpg", 0, []))
     fallback = tiny_posetrack / "images" / "val" / TINY_VIDEOS[0]

@@ -1,0 +1,1 @@
+"""Batch tracking of PoseTrack-layout folders: frame sources, oracle, ablations (no framework)."""
