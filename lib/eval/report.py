@@ -1,12 +1,12 @@
 """poseval's printed tables and JSON result files for ``evaluate`` results (no framework)."""
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
 import numpy as np
 
+from lib.formats.jsonfile import dumps, write_json
 from lib.joints import JOINT_NAMES
 
 # the printed groups (SPEC §7.6): joint indices averaged per column, Total is the 16th value
@@ -48,13 +48,22 @@ def mot_table(mot: dict) -> str:
     return first + "\n" + second + "\n" + _row(values)
 
 
+def hota_table(hota: dict) -> str:
+    """Keypoint HOTA table: header and one row of grouped HOTA, then the total HOTA, DetA, AssA
+    and IDF1 (each averaged over the alphas, ``lib.eval.hota``)."""
+    labels = [name for name, _ in GROUPS] + ["HOTA", "DetA", "AssA", "IDF1"]
+    per_joint = hota["HOTA"].mean(axis=0)
+    values = _grouped(per_joint) + [hota["hota"], hota["deta"], hota["assa"], hota["idf1"]]
+    return _header(labels) + "\n" + _row(values)
+
+
 def _plain(values) -> list:
     """Floats for JSON; NaN becomes null (JSON has no NaN)."""
     return [None if math.isnan(v) else float(v) for v in np.asarray(values, float)]
 
 
 def _write(path: Path, content: dict) -> Path:
-    path.write_text(json.dumps(content))
+    write_json(path, content)
     return path
 
 
@@ -80,11 +89,11 @@ def write_results(result: dict, output_dir) -> list:
 
 
 def summary_line(result: dict) -> str:
-    """The one-line JSON summary: mAP, MOTA, MOTP, precision, recall (null when NaN or not
-    evaluated) and IDSW."""
+    """The one-line JSON summary: mAP, MOTA, MOTP, precision, recall, HOTA, DetA, AssA, IDF1 (null
+    when NaN or not evaluated) and IDSW."""
     summary = {}
-    for key in ("mAP", "MOTA", "MOTP", "precision", "recall"):
+    for key in ("mAP", "MOTA", "MOTP", "precision", "recall", "HOTA", "DetA", "AssA", "IDF1"):
         value = result[key]
         summary[key] = None if value is None or math.isnan(value) else round(value, 4)
     summary["IDSW"] = result["IDSW"]
-    return json.dumps(summary)
+    return dumps(summary)
