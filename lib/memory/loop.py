@@ -100,7 +100,8 @@ class MemoryLoop:
         keypoints = estimate(image, boxes, None)
         seen = ~np.asarray(is_lost(keypoints), dtype=bool) if len(boxes) else np.zeros(0, bool)
         ids = self.memory.keyframe(frame_idx, image, boxes[seen], keypoints[seen])
-        self._assign(_spread(ids, seen))
+        if len(boxes):  # the estimator gave these poses in its last call
+            self._assign(_spread(ids, seen))
         missed = [t for t in self.memory.active if t not in ids]
         if self.memory.params.follow_undetected:
             self._follow(frame_idx, image, estimate, is_lost, missed, confirmed=ids)

@@ -105,3 +105,30 @@ def test_skipped_frames_move_the_keyframe_to_the_next_frame():
     results.append(tracker.step(make_frame(12), frames_skipped=3))  # 9, 10, 11 dropped
     assert results[-1].frame_idx == 12 and results[-1].is_keyframe
     assert detector.calls == [0, 5, 12] and ids(results[-1]) == [0]
+
+
+class AssignRecorder(ReplayEstimator):
+    """Records every ``estimate`` call's size and every ``assign`` call."""
+
+    def __init__(self, world):
+        super().__init__(world)
+        self.log = []
+
+    def estimate(self, image, boxes_xyxy, track_ids=None):
+        self.log.append(("estimate", len(boxes_xyxy)))
+        return super().estimate(image, boxes_xyxy)
+
+    def assign(self, track_ids):
+        self.log.append(("assign", len(track_ids)))
+
+
+def test_estimator_is_told_the_tracks_of_the_poses_it_just_gave():
+    world = World({t: ([(200, 150)] if t < 3 or t > 6 else []) for t in range(12)})
+    estimator = AssignRecorder(world)
+    tracker = LightTracker(ReplayDetector(world), estimator, association="memory")
+    for t in range(12):
+        tracker.step(make_frame(t))
+    for before, (call, size) in zip(estimator.log, estimator.log[1:]):
+        if call == "assign":  # right after the estimate call whose poses it names
+            assert before == ("estimate", size) and size > 0
+    assert ("assign", 1) in estimator.log
