@@ -40,10 +40,11 @@ class Row:
 
 
 def default_rows() -> list[Row]:
-    """Today's default, every other detector x pose pair of ``lib.components``, keyframe
-    intervals 1 and 10, matchers none and oks, the two ``trackers`` references, and the
-    memory association at keyframe intervals 40, 10 and 1."""
-    rows = [Row("default (ssdlite+blazepose+sgcn, kf 40)")]
+    """The published association with the demos' components, every other detector x pose pair
+    of ``lib.components``, keyframe intervals 1 and 10, matchers none and oks (all published
+    association), the two ``trackers`` references, and the memory association (the demos'
+    default) at keyframe intervals 40, 10 and 1."""
+    rows = [Row("published association (ssdlite+blazepose+sgcn, kf 40)")]
     for detector in components.names("detector"):
         for pose in components.names("pose"):
             if (detector, pose) != (DEFAULT["detector"], DEFAULT["pose"]):
@@ -52,8 +53,10 @@ def default_rows() -> list[Row]:
     rows += [Row(f"matcher {m}", matcher=m) for m in components.names("matcher")
              if m != DEFAULT["matcher"]]
     rows += [Row(f"{kind} (trackers)", box_tracker=kind) for kind in ("bytetrack", "ocsort")]
+    rows += [Row("default: memory association (ssdlite+blazepose+sgcn, kf 40)",
+                 association="memory")]
     rows += [Row(f"memory association, kf {k}", keyframe_interval=k, association="memory")
-             for k in (40, 10, 1)]
+             for k in (10, 1)]
     return rows
 
 
