@@ -64,3 +64,12 @@ def run_main(main: Callable[[], int | None]) -> int:
     except KeyboardInterrupt:
         print("interrupted: outputs hold every frame finished so far", file=sys.stderr)
         return 130
+
+
+def report_batch(batch) -> int:
+    """Print a batch's summary table (``lib.batch.parallel.BatchRun``) and one line per failed
+    video on stderr; the exit code: 1 if any video failed, else 0."""
+    print(batch.summary())
+    for result in batch.failed:
+        print(f"error: {result.name}: {result.error}", file=sys.stderr)
+    return 1 if batch.failed else 0
