@@ -316,20 +316,23 @@ class BatchRun:
         return [r for r in self.results if r.status == "failed"]
 
     def summary(self) -> str:
-        """A table per worker and in total: videos, frames, persons, tracking seconds and
-        frames/s (per worker over its tracking time, in total over the wall-clock time)."""
+        """A table per worker and in total: videos, frames, persons, seconds loading models and
+        tracking, and frames/s (a worker's over its tracking time, the total over the
+        wall-clock time of the whole batch)."""
         rows, tracked = {}, [r for r in self.results if r.status == "done"]
         for r in tracked:
-            row = rows.setdefault(r.worker, [0, 0, 0, 0.0])
-            row[0], row[1], row[2], row[3] = row[0] + 1, row[1] + r.frames, row[2] + r.persons, \
-                row[3] + r.seconds
+            row = rows.setdefault(r.worker, [0, 0, 0, 0.0, 0.0])
+            for i, value in enumerate((1, r.frames, r.persons, r.load_seconds, r.seconds)):
+                row[i] += value
         total = [len(tracked), sum(r.frames for r in tracked), sum(r.persons for r in tracked),
-                 self.wall_seconds]
-        lines = [f"{'worker':<28} {'videos':>6} {'frames':>8} {'persons':>8} {'seconds':>9} "
-                 f"{'frames/s':>9}"]
-        for name, (videos, frames, persons, seconds) in [*sorted(rows.items()), ("total", total)]:
+                 sum(r.load_seconds for r in tracked), self.wall_seconds]
+        lines = [f"{'worker':<24} {'videos':>6} {'frames':>7} {'persons':>7} {'load s':>7} "
+                 f"{'track s':>8} {'frames/s':>8}"]
+        for name, (videos, frames, persons, load, seconds) in [*sorted(rows.items()),
+                                                               ("total (wall clock)", total)]:
             fps = frames / seconds if seconds > 0 else 0.0
-            lines.append(f"{name:<28} {videos:>6} {frames:>8} {persons:>8} {seconds:>9.2f} {fps:>9.2f}")
+            lines.append(f"{name:<24} {videos:>6} {frames:>7} {persons:>7} {load:>7.2f} "
+                         f"{seconds:>8.2f} {fps:>8.2f}")
         skipped = sum(r.status == "skipped" for r in self.results)
         lines.append(f"{len(tracked)} videos tracked, {skipped} already finished, "
                      f"{len(self.failed)} failed")
