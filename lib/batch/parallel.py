@@ -203,7 +203,10 @@ class RayPool:
         self._shown: list[int] = []  # frames of each actor's video in flight already on the bar
         self._owner = self._started = False
 
-    def _start(self) -> None:
+    def start(self) -> None:
+        """Start or join Ray (once); the first run does it when not called before."""
+        if self._started:
+            return
         import ray
         self._owner, self._started = _start_ray(self.workers, self.address), True
         if self.workers is None:
@@ -216,8 +219,7 @@ class RayPool:
     def run(self, jobs: list[VideoJob], spec, bars: Progress) -> list[VideoResult]:
         import ray
         from ray.exceptions import RayActorError
-        if not self._started:
-            self._start()
+        self.start()
         while len(self._actors) < min(self.workers, len(jobs)):
             self._actors.append(self._new_actor())
             self._shown.append(0)
