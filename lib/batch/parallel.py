@@ -153,8 +153,6 @@ class Progress:
 class SerialPool:
     """Tracks the videos one after the other in this process (``--workers 0``)."""
 
-    workers = 0
-
     def __init__(self):
         self._cache = {}
 
@@ -176,7 +174,7 @@ def _checked(result: VideoResult) -> VideoResult:
     return result
 
 
-def _start_ray(workers: int | None, address: str | None) -> bool:
+def start_ray(workers: int | None, address: str | None) -> bool:
     """Start Ray embedded (``num_cpus=workers``) or join ``address``; False if it was running."""
     import ray
     if ray.is_initialized():
@@ -208,7 +206,7 @@ class RayPool:
         if self._started:
             return
         import ray
-        self._owner, self._started = _start_ray(self.workers, self.address), True
+        self._owner, self._started = start_ray(self.workers, self.address), True
         if self.workers is None:
             self.workers = max(1, int(ray.cluster_resources().get("CPU", 1)))
 
@@ -218,7 +216,7 @@ class RayPool:
 
     def run(self, jobs: list[VideoJob], spec, bars: Progress) -> list[VideoResult]:
         import ray
-        from ray.exceptions import RayActorError
+        from ray.exceptions import RayActorError, RayTaskError
         self.start()
         while len(self._actors) < min(self.workers, len(jobs)):
             self._actors.append(self._new_actor())
@@ -240,6 +238,8 @@ class RayPool:
                 in_flight[index] = ""
                 try:
                     result = _checked(ray.get(ref))
+                except RayTaskError as err:  # e.g. the spec cannot be unpickled on that node
+                    result = VideoResult(job.name, "failed", error=one_line(err.cause or err))
                 except RayActorError:
                     self._replace(index)
                     if attempt < ATTEMPTS:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 import process_posetrack18_with_lighttrack_MSRA152 as process_script
-from lib.batch.parallel import PARTIAL_SUFFIX, RayPool, run_videos, worker_label, worker_pool
+from lib.batch.parallel import (PARTIAL_SUFFIX, RayPool, run_videos, start_ray, worker_label,
+                                worker_pool)
 from lib.batch.videos import VideoFilesRun, video_jobs
 from tests.conftest import TINY_VIDEOS
 from tests.lib.batch.blob_videos import BlobModels, blob_videos, write_blob_video
@@ -20,8 +21,7 @@ SPEC = VideoFilesRun(BlobModels(), keyframe_interval=5)
 def ray_session():
     """Ray started once for this module with 2 CPUs; pools join it and leave it running."""
     import ray
-    from lib.batch.parallel import _start_ray
-    assert _start_ray(2, None)
+    assert start_ray(2, None)
     yield
     ray.shutdown()
 
