@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP) weights data/demo/sample.mp4
 	$(PY) demo_video_mobile.py --video data/demo/sample.mp4
 
-test: $(STAMP) weights data/demo/sample.mp4
+test: $(STAMP) weights data/demo/sample.mp4 vtest
 	$(PY) -m pytest -q
 
 bench: $(STAMP) weights data/demo/sample.mp4
@@ -63,3 +63,28 @@ sgcn-weights: $(STAMP)
 		--num_epoch $(SGCN_EPOCHS) --work_dir work_dir/sgcn_synthetic --device cpu --seed 0
 	mkdir -p weights/GCN
 	cp work_dir/sgcn_synthetic/epoch$(SGCN_EPOCHS)_model.pt weights/GCN/sgcn_synthetic.pt
+	$(MAKE) sgcn-npz
+
+# the .npz the matcher's numpy forward reads (no torch at run time), exported from a checkpoint:
+# `make sgcn-npz SGCN_PT=weights/GCN/epoch210_model.pt` writes weights/GCN/epoch210_model.npz
+SGCN_PT ?= weights/GCN/sgcn_synthetic.pt
+SGCN_NPZ ?= $(SGCN_PT:.pt=.npz)
+.PHONY: sgcn-npz
+sgcn-npz: $(STAMP)
+	$(PY) -m graph.export_numpy $(SGCN_PT) $(SGCN_NPZ)
+
+# OpenCV's sample data (Debian opencv-doc, else the opencv-python sdist on PyPI), checked
+# against data/SHA256SUMS: the plaza video data/vtest/vtest.avi and the photos of people
+# that data.make_realpix pastes (data/README.md "Real video" and "Real-pixel set")
+.PHONY: vtest realpix
+vtest: $(STAMP)
+	$(PY) -m data.fetch_opencv_data
+
+# the real-pixel PoseTrack'18 set data/realpix/ (9 clips, 640x360, 25 fps; data/README.md)
+REALPIX_INPUTS := data/make_realpix.py data/realpix_scenes.py data/realpix_sources.py \
+	data/realpix_reference.json data/synthetic_posetrack.py
+realpix: data/realpix/.built
+data/realpix/.built: $(REALPIX_INPUTS) | $(STAMP) vtest
+	rm -rf data/realpix
+	$(PY) -m data.make_realpix --out data/realpix
+	touch $@

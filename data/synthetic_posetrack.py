@@ -180,7 +180,7 @@ class SyntheticVideo:
                 _draw_person(image, joints, walker.colour, thickness)
         people = []
         for k, (walker, joints) in enumerate(zip(self.walkers, skeletons)):
-            person = _annotate(walker.track_id, joints, owner, k + 1)
+            person = annotate_person(walker.track_id, joints, owner, k + 1)
             if person is not None:
                 people.append(person)
         return image, sorted(people, key=lambda p: p.track_id)
@@ -209,11 +209,20 @@ def _draw_person(canvas: np.ndarray, joints: np.ndarray, colour, thickness: int)
     cv2.circle(canvas, (int(centre[0]), int(centre[1])), radius, colour, -1)
 
 
-def _annotate(track_id: int, joints: np.ndarray, owner: np.ndarray, label: int) -> GTPerson | None:
-    """The annotation of one drawn person, or None with fewer than MIN_LABELED_JOINTS joints."""
+def annotate_person(track_id: int, joints: np.ndarray, owner: np.ndarray, label: int,
+                    known: np.ndarray | None = None) -> GTPerson | None:
+    """The annotation of one drawn person, or None with fewer than MIN_LABELED_JOINTS joints.
+
+    ``joints`` (15, 2) image pixels; ``owner`` (H, W) holds at each pixel the label of the
+    nearest person drawn there (0: nobody); a joint is annotated when it lies in the image, the
+    pixel belongs to ``label`` or nobody, and ``known`` (15,) bool, when given, is True. The
+    head box comes from joints 12 and 14 whether annotated or not.
+    """
     height, width = owner.shape
     xi, yi = np.floor(joints[:, 0]).astype(int), np.floor(joints[:, 1]).astype(int)
     inside = (xi >= 0) & (yi >= 0) & (xi < width) & (yi < height)
+    if known is not None:
+        inside &= np.asarray(known, dtype=bool)
     seen = np.zeros(NUM_JOINTS, dtype=bool)
     seen[inside] = np.isin(owner[yi[inside], xi[inside]], (0, label))
     if seen.sum() < MIN_LABELED_JOINTS:
@@ -265,21 +274,42 @@ def detections(rng: np.random.Generator, people: list[GTPerson],
             for box, s in cands]
 
 
-def write_video(out_dir: str, video: SyntheticVideo, seed: int) -> None:
-    """Write one video's frames, GT annotations, detection and GT-location files under ``out_dir``."""
+def write_video(out_dir: str, video: SyntheticVideo, seed: int, *,
+                mp4_fps: float | None = None) -> None:
+    """Write one video's frames, GT annotations, detection and GT-location files under ``out_dir``.
+
+    ``video`` is anything with ``name``, ``number``, ``num_frames``, ``opts`` and
+    ``frame(t) -> (image, [GTPerson])``, and optionally ``ignore_regions(t) -> [(V, 2) polygon]``
+    (written as the image's ``ignore_regions_x/y``); with ``mp4_fps`` the frames also go to
+    ``out_dir/videos/<name>.mp4`` (mp4v).
+    """
     name, opts = video.name, video.opts
     image_dir = os.path.join(out_dir, "images", SPLIT, name)
     os.makedirs(image_dir, exist_ok=True)
+    movie = None
+    if mp4_fps is not None:
+        os.makedirs(os.path.join(out_dir, "videos"), exist_ok=True)
+        movie_path = os.path.join(out_dir, "videos", f"{name}.mp4")
+        movie = cv2.VideoWriter(movie_path, cv2.VideoWriter_fourcc(*"mp4v"), mp4_fps,
+                                (opts.width, opts.height))
+        if not movie.isOpened():
+            raise LightTrackError(f"OpenCV cannot write {movie_path}: check the folder is writable")
     rng = np.random.default_rng([seed, video.number, 1])  # detection noise only
     images, annotations, dets, gt_locations = [], [], [], []
     for t in range(video.num_frames):
         image, people = video.frame(t)
         file = f"{t:06d}.jpg"
         cv2.imwrite(os.path.join(image_dir, file), image, [cv2.IMWRITE_JPEG_QUALITY, opts.jpeg_quality])
+        if movie is not None:
+            movie.write(image)
         img_id = image_id(video.number, t)
         images.append({"file_name": f"images/{SPLIT}/{name}/{file}", "id": img_id, "frame_id": img_id,
                        "vid_id": f"{video.number:06d}", "is_labeled": True,
                        "nframes": video.num_frames})
+        regions = video.ignore_regions(t) if hasattr(video, "ignore_regions") else []
+        if regions:
+            images[-1]["ignore_regions_x"] = [[round(float(x), 1) for x in r[:, 0]] for r in regions]
+            images[-1]["ignore_regions_y"] = [[round(float(y), 1) for y in r[:, 1]] for r in regions]
         annotations += [annotation18(ann_id=img_id * 100 + k, image=img_id, track_id=p.track_id,
                                      keypoints=p.keypoints, box_xywh=p.box_xywh,
                                      head_box_xywh=p.head_box_xywh) for k, p in enumerate(people)]
@@ -287,6 +317,8 @@ def write_video(out_dir: str, video: SyntheticVideo, seed: int) -> None:
         dets.append({"image": entry, "candidates": detections(rng, people, opts)})
         gt_locations.append({"image": entry, "candidates": [
             {"det_bbox": [round(float(v), 3) for v in p.box_xywh], "det_score": 1} for p in people]})
+    if movie is not None:
+        movie.release()
     write_json(os.path.join(out_dir, "annotations", SPLIT, f"{name}.json"),
                {"images": images, "annotations": annotations, "categories": [person_category()]})
     write_json(os.path.join(out_dir, "detections_openSVAI", f"{name}.json"), dets)

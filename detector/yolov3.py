@@ -94,12 +94,12 @@ class Darknet(nn.Module):
         with torch.no_grad():
             for shape, values in zip(shapes, convs):
                 layer = self.module_list[shape.index]
-                conv = getattr(layer, f"conv_{shape.index}")
+                conv = layer.get_submodule(f"conv_{shape.index}")
                 conv.weight.copy_(torch.from_numpy(values.kernel))
                 if values.batch_norm is None:
                     conv.bias.copy_(torch.from_numpy(values.bias))
                     continue
-                batch_norm = getattr(layer, f"batch_norm_{shape.index}")
+                batch_norm = layer.get_submodule(f"batch_norm_{shape.index}")
                 for target, array in zip((batch_norm.bias, batch_norm.weight,
                                           batch_norm.running_mean, batch_norm.running_var),
                                          values.batch_norm):

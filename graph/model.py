@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -85,6 +86,30 @@ class SGCN(nn.Module):
         embeddings = self(torch.cat([graphs_a, graphs_b]))
         first, second = embeddings.split(len(graphs_a))
         return (first - second).norm(dim=1)
+
+
+class TorchEmbedder:
+    """An eval-mode SGCN as a numpy embedder for ``matcher.sgcn.SGCNMatcher``: the PyTorch
+    reference of ``graph.sgcn_numpy.NumpySGCN`` (CPU, no gradients).
+
+    num_threads: torch threads used per call (the previous setting is restored afterwards; one
+    thread is fastest for a frame's few poses).
+    """
+
+    def __init__(self, model: SGCN, num_threads: int = 1):
+        self.model = model.eval()
+        self.num_threads = num_threads
+        self.num_class = model.fcn.out_channels
+
+    def __call__(self, graphs: np.ndarray) -> np.ndarray:
+        """graphs (N, C, T, V, M) -> embeddings (N, num_class) float32."""
+        previous = torch.get_num_threads()
+        torch.set_num_threads(self.num_threads)
+        try:
+            with torch.inference_mode():
+                return self.model(torch.from_numpy(np.asarray(graphs, np.float32))).numpy()
+        finally:
+            torch.set_num_threads(previous)
 
 
 def init_weights(model: nn.Module, std: float = 0.02) -> None:

@@ -83,7 +83,7 @@ def _check(name: str, value, kind):
         return value
     elif kind in (bool, str) and isinstance(value, kind):
         return value
-    raise LightTrackError(f"config key {name!r} must be {getattr(kind, '__name__', kind)}, "
+    raise LightTrackError(f"config key {name!r} must be {kind.__name__ if isinstance(kind, type) else kind}, "
                           f"got {value!r}")
 
 

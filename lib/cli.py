@@ -43,7 +43,7 @@ def add_component_args(parser: argparse.ArgumentParser, *, detector: str | None,
 def build_components(args: argparse.Namespace):
     """(detector or None, estimator, matcher or None) from the flags of ``add_component_args``."""
     detector = None
-    if getattr(args, "detector", None) is not None:
+    if vars(args).get("detector") is not None:
         detector = components.build("detector", args.detector, weights_path=args.detector_weights,
                                     cfg_path=args.detector_cfg, score_thresh=args.detector_thresh)
     matcher = components.build("matcher", args.matcher, weights_path=args.matcher_weights)

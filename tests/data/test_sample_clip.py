@@ -92,3 +92,18 @@ def test_truth_matches_the_pixels(clip):
     hidden = np.array(back["visible"]) < 1
     assert np.array_equal(hidden, overlap) and hidden.any()
     assert min(back["visible"]) > 0.4 and all(v == 1 for v in front["visible"])
+
+
+@pytest.mark.parametrize("x1, y1", [(5, 3), (-4, 2), (17, 12), (-30, 0), (3, 40)])
+def test_paste_drops_what_lies_outside_the_canvas(x1, y1):
+    """Clipped paste = unclipped paste into a padded canvas, cut back to the canvas."""
+    rng = np.random.default_rng(0)
+    canvas = rng.uniform(0, 255, (20, 24, 3))
+    image = rng.uniform(0, 255, (10, 8, 3))
+    alpha = sample_clip.soft_alpha(10, 8, border=2)
+    pad = 40
+    padded = np.pad(canvas, ((pad, pad), (pad, pad), (0, 0)))
+    region = padded[pad + y1:pad + y1 + 10, pad + x1:pad + x1 + 8]
+    region[:] = alpha * image + (1 - alpha) * region
+    sample_clip.paste(canvas, image, alpha, x1, y1)
+    np.testing.assert_allclose(canvas, padded[pad:pad + 20, pad:pad + 24])

@@ -1,5 +1,8 @@
-"""The ``sgcn`` matcher (SPEC §1.10) with the shipped weights: distances, held-out separation
-and the tracker keeping ids through a camera jump (PyTorch)."""
+"""The ``sgcn`` matcher (SPEC §1.10) with the shipped weights: distances, held-out separation,
+the numpy path against the PyTorch model, no framework imported, and the tracker keeping ids
+through a camera jump."""
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -7,6 +10,8 @@ import pytest
 import torch
 
 from graph.evaluation import match_accuracy, roc_auc
+from graph.model import TorchEmbedder, load_model
+from matcher.sgcn import SGCNMatcher
 from graph.pairs import load_pairs
 from graph.skeleton import keypoints_to_graphs
 from lib import components
@@ -25,6 +30,8 @@ pytestmark = pytest.mark.slow
 #   python -m graph.make_pairs --annotations DIR/annotations --out heldout_pairs.npz \
 #       --negatives hard --jitter --seed 3
 HELDOUT = Path(__file__).parents[1] / "graph" / "data" / "heldout_pairs.npz"
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED_PT = ROOT / "weights" / "GCN" / "sgcn_synthetic.pt"
 
 
 @pytest.fixture(scope="module")
@@ -32,35 +39,81 @@ def matcher():
     return components.build("matcher", "sgcn", weights_path=None)  # the shipped weights
 
 
+@pytest.fixture(scope="module")
+def torch_model():
+    return load_model(SHIPPED_PT)
+
+
+def heldout_poses(seed: int = 0):
+    """The held-out pairs as image poses: (boxes_xyxy (P, 2, 4), keypoints (P, 2, 15, 3)),
+    each pose's graph offsets placed at a random integer top-left corner, scores 1."""
+    graphs, _ = load_pairs(HELDOUT)
+    offsets = graphs[:, :, :, 0, :, 0].transpose(0, 1, 3, 2).astype(np.float64)  # (P, 2, 15, 2)
+    corners = np.random.default_rng(seed).integers(0, 1500, size=(*offsets.shape[:2], 1, 2))
+    keypoints = np.concatenate([offsets + corners, np.ones((*offsets.shape[:3], 1))], axis=3)
+    boxes = np.concatenate([corners[:, :, 0], corners[:, :, 0] + offsets.max(axis=2).clip(0)
+                            + 1], axis=2)
+    return boxes, keypoints
+
+
+class CountingEmbedder:
+    """An embedder that records the batch size of every call it passes on."""
+
+    def __init__(self, embedder):
+        self.embedder, self.num_class, self.calls = embedder, embedder.num_class, []
+
+    def __call__(self, graphs):
+        self.calls.append(len(graphs))
+        return self.embedder(graphs)
+
+
 def test_shipped_weights_separate_heldout_positives_from_hard_negatives(matcher):
     graphs, labels = load_pairs(HELDOUT)
     assert labels.sum() > 100 and (labels == 0).sum() > 100
-    with torch.no_grad():
-        distances = matcher.model.distance(torch.from_numpy(graphs[:, 0]),
-                                           torch.from_numpy(graphs[:, 1])).numpy()
+    first, second = matcher.embedder(graphs[:, 0]), matcher.embedder(graphs[:, 1])
+    distances = np.linalg.norm(first.astype(np.float64) - second, axis=1)
     # measured 0.989 and 0.959 when the weights were made; chance is 0.5 for both
     assert roc_auc(distances, labels) > 0.95
     assert match_accuracy(distances, labels, 0.5) > 0.85  # at the demos' tracker threshold
 
 
-def test_distances_are_one_batched_forward_and_match_pairwise(matcher):
+def test_distances_are_one_batched_forward_and_match_pairwise(matcher, torch_model):
     rng = np.random.default_rng(0)
     keypoints = np.stack([pose(random_shape(rng), 300 + 50 * i, 300, 250) for i in range(5)])
     boxes = np.column_stack([keypoints[:, :, 0].min(1) - 10, keypoints[:, :, 1].min(1) - 10,
                              keypoints[:, :, 0].max(1) + 10, keypoints[:, :, 1].max(1) + 10])
-    calls = []
-    hook = matcher.model.register_forward_hook(lambda *_: calls.append(1))
-    try:
-        dist = matcher.distances(boxes[:3], keypoints[:3], boxes[3:], keypoints[3:])
-    finally:
-        hook.remove()
-    assert len(calls) == 1 and dist.shape == (3, 2)
+    counting = CountingEmbedder(matcher.embedder)
+    dist = SGCNMatcher(counting).distances(boxes[:3], keypoints[:3], boxes[3:], keypoints[3:])
+    assert counting.calls == [5] and dist.shape == (3, 2)
     graphs = torch.from_numpy(keypoints_to_graphs(keypoints, boxes))
-    with torch.no_grad():
+    with torch.no_grad():  # the PyTorch model, one pair at a time
         for i in range(3):
             for j in range(2):
-                pair = matcher.model.distance(graphs[[i]], graphs[[3 + j]])
+                pair = torch_model.distance(graphs[[i]], graphs[[3 + j]])
                 assert dist[i, j] == pytest.approx(float(pair), rel=1e-4, abs=1e-5)
+
+
+def test_numpy_distances_equal_the_pytorch_model_on_heldout_poses(matcher, torch_model):
+    boxes, keypoints = heldout_poses()
+    reference = SGCNMatcher(TorchEmbedder(torch_model))
+    for rows in (slice(0, 40), slice(500, 540), slice(950, 996)):
+        args = (boxes[rows, 0], keypoints[rows, 0], boxes[rows, 1], keypoints[rows, 1])
+        dist, expected = matcher.distances(*args), reference.distances(*args)
+        assert np.isfinite(dist).all() and dist.max() > 0.5  # positives and hard negatives
+        np.testing.assert_allclose(dist, expected, rtol=1e-5, atol=1e-5)
+
+
+def test_matching_imports_neither_torch_nor_tensorflow():
+    code = ("import sys, numpy as np; from lib import components; "
+            "m = components.build('matcher', 'sgcn', weights_path=None); m.reset(); "
+            "k = np.random.default_rng(0).uniform(0, 300, (5, 15, 3)); "
+            "b = np.column_stack([k[:, :, 0].min(1), k[:, :, 1].min(1), k[:, :, 0].max(1), "
+            "k[:, :, 1].max(1)]); d = m.distances(b[:2], k[:2], b[2:], k[2:]); "
+            "print(d.shape, bool(np.isfinite(d).all()), "
+            "sorted({'torch', 'tensorflow'} & set(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.strip() == "(2, 3) True []"
 
 
 def test_distance_is_symmetric_zero_for_itself_and_ignores_a_joint_move_of_the_box(matcher):
@@ -86,13 +139,30 @@ def test_people_without_keypoints_or_box_are_infinitely_far(matcher):
     assert empty.shape == (0, 3)
 
 
-def test_published_layout_file_loads_and_a_missing_one_says_what_to_do(tmp_path, matcher):
+def test_published_layout_file_loads_and_a_missing_one_says_what_to_do(tmp_path, matcher,
+                                                                       torch_model):
     path = tmp_path / "epoch210_model.pt"
-    torch.save({f"module.{k}": v for k, v in matcher.model.state_dict().items()}, path)
-    other = SGCNMatcher.from_options(weights_path=path)
-    torch.testing.assert_close(other.model.fcn.weight, matcher.model.fcn.weight)
+    state = torch_model.state_dict()
+    torch.save({f"module.{k}": v for k, v in state.items()}, path)
+    other = SGCNMatcher.from_options(weights_path=path)  # read with torch, run in numpy
+    boxes, keypoints = heldout_poses(seed=1)
+    args = (boxes[:20, 0], keypoints[:20, 0], boxes[:20, 1], keypoints[:20, 1])
+    np.testing.assert_array_equal(other.distances(*args), matcher.distances(*args))
     with pytest.raises(LightTrackError, match="epoch210_model.pt from the released GCN.zip"):
         SGCNMatcher.from_options(weights_path=tmp_path / "none.pt")
+    with pytest.raises(LightTrackError, match="none.npz not found: export one with python -m "
+                       "graph.export_numpy"):
+        SGCNMatcher.from_options(weights_path=tmp_path / "none.npz")
+
+
+def test_nan_checkpoint_is_one_clear_error(tmp_path, torch_model):
+    state = {k: v.clone() for k, v in torch_model.state_dict().items()}
+    state["fcn.weight"][3, 5] = float("nan")
+    torch.save(state, tmp_path / "nan.pt")
+    with pytest.raises(LightTrackError) as err:
+        SGCNMatcher.from_options(weights_path=tmp_path / "nan.pt")
+    assert "NaN, infinite or not numbers: fcn.weight" in str(err.value)
+    assert "\n" not in str(err.value)
 
 
 class CameraJumpWorld(World):
