@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 PARTIAL_SUFFIX = ".partial"  # a video's output while it is being written
 ATTEMPTS = 2                 # tries per video when its worker process dies (a crash, a kill)
 POLL_SECONDS = 0.5           # how often the driver asks Ray workers for their frame counts
+OBJECT_STORE_BYTES = 128 * 2**20  # embedded Ray: only small specs and results travel
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,8 @@ def start_ray(workers: int | None, address: str | None) -> bool:
         ray.init(address=address, **quiet)
     else:
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no usage report from a local run
-        ray.init(num_cpus=workers or os.cpu_count(), include_dashboard=False, **quiet)
+        ray.init(num_cpus=workers or os.cpu_count(), include_dashboard=False,
+                 object_store_memory=OBJECT_STORE_BYTES, **quiet)
     return True
 
 
