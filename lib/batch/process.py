@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Iterator
 
 import cv2
 import numpy as np
+
 from lib import components, geometry
 from lib.errors import LightTrackError
 from lib.formats.opensvai import OpenSVAIFrame, OpenSVAIWriter, read_opensvai
