@@ -1,9 +1,10 @@
 """Short video files of bright moving blocks and fake components that see them through the
-codec (threshold + connected components), for the video-file batch tests; a worker-killing
-detector for the crash tests."""
+codec (threshold + connected components), for the video-file batch tests; a detector that
+kills its process, interrupts or stalls on one video for the crash tests."""
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 
 import cv2
@@ -34,15 +35,20 @@ def _bright(image):
 
 
 class BlobDetector(Detector):
-    """Boxes around the bright blobs; ends its own process (os._exit) on frames of width
-    ``kill_width``, as a crashing native library would."""
+    """Boxes around the bright blobs. On frames of width ``trap_width`` it springs ``trap``:
+    "exit" ends its own process (os._exit, as a crashing native library would), "interrupt"
+    raises KeyboardInterrupt (Ctrl-C), "sleep" takes a second per call (a slow video)."""
 
-    def __init__(self, kill_width: int | None = None):
-        self.kill_width = kill_width
+    def __init__(self, trap_width: int | None = None, trap: str = "exit"):
+        self.trap_width, self.trap = trap_width, trap
 
     def detect(self, image):
-        if image.shape[1] == self.kill_width:
-            os._exit(3)
+        if image.shape[1] == self.trap_width:
+            if self.trap == "exit":
+                os._exit(3)
+            if self.trap == "interrupt":
+                raise KeyboardInterrupt
+            time.sleep(1.0)
         count, _, stats, _ = cv2.connectedComponentsWithStats(_bright(image))
         boxes = [[x, y, x + w, y + h] for x, y, w, h, area in stats[1:count] if area >= 50]
         return np.array(boxes, dtype=np.float64).reshape(-1, 4), np.ones(len(boxes))
@@ -72,12 +78,14 @@ class BlobEstimator(StatelessPoseEstimator):
 @dataclass(frozen=True)
 class BlobModels:
     """Test models for ``lib.batch.videos.VideoFilesRun``: blob detector and estimator and the
-    OKS matcher (numpy), loaded in whichever process tracks the video."""
+    OKS matcher (numpy), loaded in whichever process tracks the video; the detector's trap
+    springs on frames ``trap_width`` pixels wide."""
 
-    kill_width: int | None = None
+    trap_width: int | None = None
+    trap: str = "exit"
 
     def load(self):
-        return (BlobDetector(self.kill_width), BlobEstimator(),
+        return (BlobDetector(self.trap_width, self.trap), BlobEstimator(),
                 components.build("matcher", "oks"))
 
 

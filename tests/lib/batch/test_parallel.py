@@ -1,14 +1,14 @@
 """The batch on Ray workers (one Ray session for the module): outputs identical to the serial
-run's, a worker that dies is retried then reported, a rerun after the crash skips finished
-videos, and the PoseTrack script with --workers 2."""
+run's, a worker that dies is retried then reported, a rerun after the crash or after Ctrl-C
+skips finished videos, and the PoseTrack script with --workers 2."""
 import os
 from pathlib import Path
 
 import pytest
 
 import process_posetrack18_with_lighttrack_MSRA152 as process_script
-from lib.batch.parallel import (PARTIAL_SUFFIX, RayPool, run_videos, start_ray, worker_label,
-                                worker_pool)
+from lib.batch.parallel import (PARTIAL_SUFFIX, Progress, RayPool, run_videos, start_ray,
+                                worker_label, worker_pool)
 from lib.batch.videos import VideoFilesRun, video_jobs
 from tests.conftest import TINY_VIDEOS
 from tests.lib.batch.blob_videos import BlobModels, blob_videos, write_blob_video
@@ -60,7 +60,7 @@ def test_a_dying_worker_is_retried_then_reported_and_a_rerun_finishes(ray_sessio
     killer = write_blob_video(folder / "crash.mp4", 8, [(10, 10)], 1, size=(200, 120))
     jobs = video_jobs([paths[0], killer, *paths[1:]], str(folder / "crash_run"))
     with worker_pool(2) as pool:
-        crashed = run_videos(jobs, VideoFilesRun(BlobModels(kill_width=200), keyframe_interval=5),
+        crashed = run_videos(jobs, VideoFilesRun(BlobModels(trap_width=200), keyframe_interval=5),
                              pool=pool, progress=False)
         assert crashed.status == {"clip0": "done", "clip1": "done", "clip2": "done",
                                   "clip3": "done", "crash": "failed"}
@@ -87,3 +87,25 @@ def test_posetrack_script_on_two_workers(ray_session, tiny_posetrack, tmp_path, 
     table = capsys.readouterr().out.split("outputs in")[1].splitlines()
     assert len([line for line in table if line.startswith(os.uname().nodename)]) == 2
     _same_outputs(tmp_path / "serial", tmp_path / "ray", TINY_VIDEOS)
+
+
+def test_ctrl_c_keeps_finished_videos_and_a_rerun_does_the_rest(ray_session, clips, monkeypatch):
+    """Ctrl-C right after the first video finishes, while a slow one is in flight."""
+    folder, paths = clips
+    slow = write_blob_video(folder / "slow.mp4", 20, [(10, 10)], 1, size=(200, 120))  # >= 4 s
+    jobs = video_jobs([slow, *paths[:3]], str(folder / "ctrl_c"))  # slow goes to one worker first
+
+    def interrupt(self, result):
+        raise KeyboardInterrupt
+    with monkeypatch.context() as patch:
+        patch.setattr(Progress, "video_done", interrupt)
+        with pytest.raises(KeyboardInterrupt), worker_pool(2) as pool:
+            run_videos(jobs, VideoFilesRun(BlobModels(trap_width=200, trap="sleep"),
+                                           keyframe_interval=5), pool=pool, progress=False)
+    assert pool._actors == []  # the workers were stopped
+    left = set(os.listdir(folder / "ctrl_c")) - {f"slow.json{PARTIAL_SUFFIX}"}  # if it had begun
+    assert left == {"clip0.json"}
+    with worker_pool(2) as pool:
+        rerun = run_videos(jobs, SPEC, pool=pool, progress=False)
+    assert rerun.status == {"clip0": "skipped", "slow": "done", "clip1": "done", "clip2": "done"}
+    _same_outputs(folder / "serial", folder / "ctrl_c", ["clip0", "clip1", "clip2"])

@@ -14,7 +14,7 @@ from lib.batch.parallel import BatchRun, VideoResult, run_videos, worker_pool
 from lib.batch.videos import DemoComponents, VideoFilesRun, video_jobs, video_paths
 from lib.cli import run_main
 from lib.errors import LightTrackError
-from tests.lib.batch.blob_videos import BlobModels, blob_videos
+from tests.lib.batch.blob_videos import BlobModels, blob_videos, write_blob_video
 
 ROOT = Path(__file__).resolve().parents[3]
 SPEC = VideoFilesRun(BlobModels(), keyframe_interval=5)
@@ -121,3 +121,15 @@ def test_script_matches_the_video_demo(tmp_path, capsys):
     assert "1 videos tracked, 0 already finished, 0 failed" in capsys.readouterr().out
     assert (tmp_path / "batch" / "sample.json").read_bytes() == \
         (tmp_path / "demo" / "jsons" / "sample.json").read_bytes()
+
+
+def test_ctrl_c_in_a_video_keeps_the_finished_ones(tmp_path):
+    clips = blob_videos(tmp_path, 2)
+    stopper = write_blob_video(tmp_path / "stopper.mp4", 8, [(10, 10)], 1, size=(200, 120))
+    jobs = video_jobs([clips[0], stopper, clips[1]], str(tmp_path / "out"))
+    with pytest.raises(KeyboardInterrupt):
+        run_videos(jobs, VideoFilesRun(BlobModels(trap_width=200, trap="interrupt")),
+                   progress=False)
+    assert sorted(os.listdir(tmp_path / "out")) == ["clip0.json", "stopper.json.partial"]
+    rerun = run_videos(jobs, SPEC, progress=False)
+    assert rerun.status == {"clip0": "skipped", "stopper": "done", "clip1": "done"}
