@@ -1,1 +1,1 @@
-"""Batch tracking of PoseTrack-layout folders: frame sources, oracle, ablations (no framework)."""
+"""Whole-video batches: PoseTrack-layout folders and video files, here or on Ray workers (parallel.py), the oracle, the ablations."""
