@@ -1,1 +1,1 @@
-"""Whole-video batches: PoseTrack-layout folders and video files, here or on Ray workers (parallel.py), the oracle, the ablations."""
+"""Whole-video batches (PoseTrack layout, video files), here or on Ray workers; oracle, ablations."""
