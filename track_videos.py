@@ -24,7 +24,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="output folder for <video>.json, created (default: %(default)s)")
     parser.add_argument("--keyframe-interval", type=int, default=default("keyframe_interval"),
                         metavar="N", help="detect people every N frames (default: %(default)s)")
-    parser.add_argument("--max-frames", type=int, metavar="N", help="stop each video after N frames")
+    parser.add_argument("--max-frames", type=int, metavar="N",
+                        help="stop each video after N frames")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     add_worker_args(parser)
     add_component_args(parser, detector="ssdlite", pose="blazepose", matcher="sgcn",

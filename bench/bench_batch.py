@@ -57,7 +57,8 @@ def throughput(workers_list, num_videos: int, num_frames: int, folder: str) -> l
     rows = []
     for workers in workers_list:
         def warm_up(pool, workers=workers):  # one 2-frame clip per worker
-            return run_videos(video_jobs(clips[:max(workers, 1)], os.path.join(folder, f"warm_{workers}")),
+            warm_dir = os.path.join(folder, f"warm_{workers}")
+            return run_videos(video_jobs(clips[:max(workers, 1)], warm_dir),
                               VideoFilesRun(max_frames=2), pool=pool, progress=False)
 
         def batch(pool, workers=workers):
@@ -70,7 +71,8 @@ def throughput(workers_list, num_videos: int, num_frames: int, folder: str) -> l
 
 def overhead(num_videos: int, num_frames: int, folder: str) -> list[dict]:
     """Tiny oracle videos (almost free to track), here and on one warmed-up Ray worker."""
-    write_dataset(folder, num_videos, num_frames, seed=0, opts=SyntheticOptions(width=320, height=180))
+    write_dataset(folder, num_videos, num_frames, seed=0,
+                  opts=SyntheticOptions(width=320, height=180))
     spec = PoseTrackRun(PoseTrackModels("oracle", folder),
                         image_root=os.path.join(folder, "images", "val"))
     rows = []

@@ -1,1 +1,1 @@
-"""Whole-video batches (PoseTrack layout, video files), here or on Ray workers; oracle, ablations."""
+"""Whole-video batches (PoseTrack layout, video files), here or on Ray workers; oracle, ablation."""

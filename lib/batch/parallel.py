@@ -70,7 +70,8 @@ def partial_file(out_path: str):
 
 def one_line(err: BaseException) -> str:
     """An error as one line: the message of bad input, else the exception type and message."""
-    text = str(err) if isinstance(err, (LightTrackError, OSError)) else f"{type(err).__name__}: {err}"
+    bad_input = isinstance(err, (LightTrackError, OSError))
+    text = str(err) if bad_input else f"{type(err).__name__}: {err}"
     return " ".join(text.split())
 
 
@@ -345,8 +346,8 @@ class BatchRun:
 
 def run_videos(jobs: list[VideoJob], spec, *, pool=None, progress: bool = True) -> BatchRun:
     """Track every job whose output does not exist yet with ``spec`` on ``pool`` (default: a
-    ``SerialPool``), output folders created; finished ones are "skipped". Failed videos are in the result, never raised;
-    LightTrackError if the models cannot be loaded."""
+    ``SerialPool``), output folders created; finished ones are "skipped". Failed videos are
+    in the result, never raised; LightTrackError if the models cannot be loaded."""
     start = time.perf_counter()
     skipped = [VideoResult(j.name, "skipped") for j in jobs if os.path.exists(j.out_path)]
     todo = [j for j in jobs if not os.path.exists(j.out_path)]

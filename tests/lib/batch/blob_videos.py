@@ -64,11 +64,12 @@ class BlobEstimator(StatelessPoseEstimator):
         mask, out = _bright(image), np.zeros((len(boxes_xyxy), NUM_JOINTS, 3))
         grid = np.linspace(0, 1, NUM_JOINTS)
         for row, (x1, y1, x2, y2) in enumerate(np.asarray(boxes_xyxy, dtype=np.float64)):
-            ys, xs = np.nonzero(mask[max(int(y1), 0):max(int(y2), 0), max(int(x1), 0):max(int(x2), 0)])
+            left, top, right, bottom = (max(int(v), 0) for v in (x1, y1, x2, y2))
+            ys, xs = np.nonzero(mask[top:bottom, left:right])
             if len(xs) == 0:
                 out[row] = [(x1 + x2) / 2, (y1 + y2) / 2, 0.1]
                 continue
-            left, top = xs.min() + max(int(x1), 0), ys.min() + max(int(y1), 0)
+            left, top = xs.min() + left, ys.min() + top
             width, height = xs.max() - xs.min(), ys.max() - ys.min()
             out[row, :, 0], out[row, :, 1] = left + grid * width, top + grid[::-1] * height
             out[row, :, 2] = 1.0

@@ -82,7 +82,8 @@ def test_a_dying_worker_is_retried_then_reported_and_a_rerun_finishes(ray_sessio
 def test_posetrack_script_on_two_workers(ray_session, tiny_posetrack, tmp_path, capsys):
     common = ["--data-root", str(tiny_posetrack), "--pose", "oracle", "--matcher", "oks",
               "--quiet", "-e", "det"]
-    assert process_script.main([*common, "--workers", "0", "--output", str(tmp_path / "serial")]) == 0
+    assert process_script.main([*common, "--workers", "0",
+                                "--output", str(tmp_path / "serial")]) == 0
     assert process_script.main([*common, "--workers", "2", "--output", str(tmp_path / "ray")]) == 0
     table = capsys.readouterr().out.split("outputs in")[1].splitlines()
     assert len([line for line in table if line.startswith(os.uname().nodename)]) == 2
