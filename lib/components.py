@@ -16,9 +16,13 @@ TABLE: dict[str, dict[str, tuple[str, str]]] = {
         "ssdlite": ("detector.ssdlite", "SSDLiteDetector"),
         "yolov3": ("detector.yolov3", "YOLOv3Detector"),
         "yolov3-tiny": ("detector.yolov3", "YOLOv3TinyDetector"),
+        "nanodet": ("detector.nanodet", "NanoDetDetector"),
+        "nanodet-tiled": ("detector.nanodet", "NanoDetTiledDetector"),
     },
     "pose": {
         "blazepose": ("network_blazepose", "BlazePoseEstimator"),
+        "movenet-lightning": ("network_movenet", "MoveNetLightningEstimator"),
+        "movenet-thunder": ("network_movenet", "MoveNetThunderEstimator"),
         "mobile_deconv": ("network_mobile_deconv", "MobileDeconvEstimator"),
         "cpn101": ("network_CPN101", "CPN101Estimator"),
         "msra152": ("network_MSRA152", "MSRA152Estimator"),

@@ -9,11 +9,12 @@ new sink.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Protocol, Sequence
 
 import numpy as np
 
+from lib.frame_log import FrameLog
 from lib.interfaces import FrameResult
 from lib.tracker import LightTracker
 
@@ -21,14 +22,18 @@ from lib.tracker import LightTracker
 @dataclass
 class Frame:
     """One input frame: its index in the video, BGR image, the folder and file name it is
-    known by in the outputs, and optional precomputed detections (boxes_xyxy (N, 4),
-    scores (N,)) that replace the detector at a keyframe."""
+    known by in the outputs, optional precomputed detections (boxes_xyxy (N, 4), scores (N,))
+    that replace the detector at a keyframe; a live source also gives the
+    ``time.perf_counter()`` at which it captured the frame and how many frames it dropped
+    just before it."""
 
     index: int
     image: np.ndarray
     folder: str = ""
     name: str = ""
     detections: tuple[np.ndarray, np.ndarray] | None = None
+    captured_at: float | None = None
+    frames_skipped: int = 0
 
 
 class Sink(Protocol):
@@ -43,13 +48,15 @@ class Sink(Protocol):
 
 @dataclass
 class Statistics:
-    """The published totals (seconds and counts) and their four frame rates."""
+    """The published totals (seconds and counts) and their four frame rates; ``per_frame``
+    holds every frame's stage times, keyframe flag, track ids, latency and drops."""
 
     time_all: float = 0.0
     time_det: float = 0.0
     time_pose: float = 0.0
     num_frames: int = 0
     num_persons: int = 0
+    per_frame: FrameLog = field(default_factory=FrameLog)
 
     def add(self, result: FrameResult, seconds: float) -> None:
         self.time_all += seconds
@@ -84,22 +91,34 @@ class Statistics:
 
 
 def run(tracker: LightTracker, frames: Iterable[Frame], sinks: Sequence[Sink] = (),
-        progress=None) -> Statistics:
+        progress=None, stats: Statistics | None = None) -> Statistics:
     """Track every frame of ``frames`` from a fresh tracker state.
 
     Each result goes to every sink as soon as it exists, so memory does not grow with the
-    video's length. Sinks are closed even when the loop stops on an error or Ctrl-C.
-    ``progress``: an optional tqdm-like object (``update(1)``). Sink time is not counted.
+    video's length (beyond a few numbers per frame in ``stats.per_frame``). Sinks are closed even when the loop stops on an error or Ctrl-C.
+    ``progress``: an optional tqdm-like object (``update(1)``). Sink time is not counted in the
+    published totals, only in ``stats.per_frame``. ``stats``: the object to fill (so a caller
+    keeps what was counted when the loop stops on an exception); a new one by default.
     """
-    stats = Statistics()
+    stats = Statistics() if stats is None else stats
     tracker.reset()
     try:
         start = time.perf_counter()
         for frame in frames:
-            result = tracker.step(frame.image, detections=frame.detections)
-            stats.add(result, time.perf_counter() - start)
-            for sink in sinks:
-                sink.write(frame, result)
+            got = time.perf_counter()
+            result = tracker.step(frame.image, detections=frame.detections,
+                                  frames_skipped=frame.frames_skipped)
+            stepped = time.perf_counter()
+            stats.add(result, stepped - start)
+            try:
+                for sink in sinks:
+                    sink.write(frame, result)
+            finally:  # a frame counted in the totals has its record, even if a sink stopped the run
+                done = time.perf_counter()
+                captured = start if frame.captured_at is None else frame.captured_at
+                stats.per_frame.add(result, read=got - start, step=stepped - got,
+                                    output=done - stepped, latency=done - captured,
+                                    frames_skipped=frame.frames_skipped)
             if progress is not None:
                 progress.update(1)
             start = time.perf_counter()

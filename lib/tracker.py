@@ -85,16 +85,24 @@ class LightTracker:
         self._tracks: list[Track] = []  # the last frame's tracked persons
         self._track_keypoints = np.zeros((0, self.num_joints, 3))  # their poses, stacked
 
-    def step(self, image: np.ndarray, detections=None) -> FrameResult:
+    def step(self, image: np.ndarray, detections=None, *, frames_skipped: int = 0) -> FrameResult:
         """Track one frame.
 
         image: BGR (H, W, 3) uint8. detections: optional precomputed (boxes_xyxy (N, 4),
         scores (N,)) used instead of calling the detector at a keyframe (the PoseTrack scripts
-        read them from files). Returns this frame's ``FrameResult``.
+        read them from files). frames_skipped: frames of the source dropped just before this
+        one (a live source that keeps only its newest frame); they count in ``frame_idx``, and
+        a keyframe falls on the first frame at or after each multiple of ``keyframe_interval``.
+        Returns this frame's ``FrameResult``.
         """
         _check_image(image)
+        if int(frames_skipped) != frames_skipped or frames_skipped < 0:
+            raise ValueError(f"frames_skipped must be a whole number >= 0, got {frames_skipped}")
+        previous_idx = self._frame_idx - 1
+        self._frame_idx += int(frames_skipped)
         result = FrameResult(frame_idx=self._frame_idx, is_keyframe=False)
-        keyframe = self._mandatory_keyframe or self._frame_idx % self.keyframe_interval == 0
+        keyframe = self._mandatory_keyframe or \
+            self._frame_idx // self.keyframe_interval > previous_idx // self.keyframe_interval
         if self.empty_detections_end_tracks and detections is not None \
                 and len(detections[0]) == 0:
             self._remember([], np.zeros((0, self.num_joints, 3)))

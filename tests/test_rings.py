@@ -12,7 +12,8 @@ LIB_MODULES = sorted(".".join(p.relative_to(ROOT).with_suffix("").parts)
 OTHER_PURE_MODULES = ["data.synthetic_posetrack", "detector", "detector.darknet_cfg",
                       "detector.darknet_weights", "detector.yolo_postprocess", "graph",
                       "graph.skeleton", "graph.pairs", "graph.train_config", "graph.evaluation",
-                      "graph.sgcn_numpy", "matcher", "matcher.oks", "matcher.sgcn"]
+                      "graph.sgcn_numpy", "matcher", "matcher.oks", "matcher.sgcn",
+                      "detector.nanodet", "network_movenet"]
 
 
 def test_lib_modules_are_found():

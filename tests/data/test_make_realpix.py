@@ -160,7 +160,8 @@ def test_ground_truth_scored_as_prediction_is_perfect_and_a_swap_is_not(built, t
     gt = root / "annotations" / "val"
     result = evaluate(gt, gt)
     assert result["mAP"] == pytest.approx(100) and result["MOTA"] == pytest.approx(100)
-    assert result["IDSW"] == 0
+    assert result["HOTA"] == pytest.approx(100) and result["IDSW"] == 0
+    perfect_hota = result["HOTA"]
     swapped = tmp_path / "swapped"
     shutil.copytree(gt, swapped)
     path = swapped / f"{names[0]}.json"  # crossing: swap ids 1 and 2 after the crossing
@@ -172,3 +173,4 @@ def test_ground_truth_scored_as_prediction_is_perfect_and_a_swap_is_not(built, t
     path.write_text(json.dumps(document))
     result = evaluate(gt, swapped)
     assert result["mAP"] == pytest.approx(100) and result["IDSW"] > 0 and result["MOTA"] < 100
+    assert result["HOTA"] < perfect_hota - 1 and result["AssA"] < 100

@@ -273,3 +273,21 @@ def test_estimator_is_told_which_track_each_box_continues(walking_world):
                               ("estimate", [None, None]), ("assign", [0, 1])]
     tracker.reset()
     assert estimator.resets == 2  # at construction and now
+
+
+def test_skipped_frames_count_in_the_keyframe_schedule(walking_world):
+    # a live source kept frames 0, 1, 2, 5, 9, ...: the keyframe falls on the first frame kept at
+    # or after each multiple of the interval (0, 7, 14, 21, 28), and frame_idx counts real frames
+    kept = [0, 1, 2, 5, 9, 10, 11, 19, 23, 30]
+    multiples = range(0, kept[-1] + 1, 7)
+    expected = sorted({min(t for t in kept if t >= m) for m in multiples})
+    detector = ReplayDetector(walking_world)
+    tracker = LightTracker(detector, ReplayEstimator(walking_world), keyframe_interval=7)
+    results = [tracker.step(make_frame(t), frames_skipped=t - previous - 1)
+               for previous, t in zip([-1] + kept, kept)]
+    assert detector.calls == expected == [0, 9, 19, 23, 30]
+    assert [r.frame_idx for r in results] == kept
+    assert [r.frame_idx for r in results if r.is_keyframe] == expected
+    assert all(ids(r) == [0, 1] for r in results)
+    with pytest.raises(ValueError, match="frames_skipped"):
+        tracker.step(make_frame(31), frames_skipped=-1)

@@ -97,7 +97,9 @@ def test_unreachable_registry_is_one_clear_error(tmp_path, monkeypatch):
 
 def test_manifest_lists_every_fetched_file():
     manifest = weights.read_manifest()
-    assert sorted(manifest) == sorted(item.target for item in weights.WHEEL_MEMBERS)
+    npm = [f"{weights.TFJS_DIR}/{m}{s}" for m in weights.TFJS_MODELS for s in (".json", ".bin")]
+    assert sorted(manifest) == sorted([item.target for item in weights.WHEEL_MEMBERS] + npm
+                                      + [weights.NPM_TARBALL])
 
 
 @pytest.mark.slow

@@ -109,3 +109,9 @@ def walking_people(num_frames, num_people, *, step=4.0, spacing=100.0):
     """GT of ``num_people`` people ``spacing`` px apart walking right ``step`` px a frame."""
     return [[person(i + 1, skeleton(50 + i * spacing + t * step, 20)) for i in range(num_people)]
             for t in range(num_frames)]
+
+
+def crossing(num_frames=20, step=10.0):
+    """People 1 and 2 walk towards each other and cross at frame 10; person 3 stands apart."""
+    return [[person(1, skeleton(40 + t * step, 20)), person(2, skeleton(240 - t * step, 20)),
+             person(3, skeleton(420, 30))] for t in range(num_frames)]

@@ -34,7 +34,8 @@ def test_script_writes_files_and_summary(tmp_path, capsys):
                                       "-o", str(out)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert json.loads(lines[-1]) == {"mAP": 100.0, "MOTA": 100.0, "MOTP": 100.0,
-                                     "precision": 100.0, "recall": 100.0, "IDSW": 0}
+                                     "precision": 100.0, "recall": 100.0, "HOTA": 100.0,
+                                     "DetA": 100.0, "AssA": 100.0, "IDF1": 100.0, "IDSW": 0}
     assert r"& Head & Shou & Elb  & Wri  & Hip  & Knee & Ankl & Total\\" in lines
     assert sorted(p.name for p in out.iterdir()) == [
         "seq_AP_metrics.json", "seq_MOT_metrics.json", "total_AP_metrics.json",

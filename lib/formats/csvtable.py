@@ -1,0 +1,41 @@
+"""CSV export of a run: one row per tracked person per frame (frame, track id, box xyxy, the 15
+joints' x, y, score), for spreadsheets and pandas (no framework)."""
+from __future__ import annotations
+
+import csv
+
+from lib.errors import LightTrackError
+from lib.joints import JOINT_NAMES
+
+COLUMNS = ("frame", "track_id", "x1", "y1", "x2", "y2") + tuple(
+    f"{joint}_{field}" for joint in JOINT_NAMES for field in ("x", "y", "score"))
+DECIMALS = 3  # as the OpenSVAI keypoints
+
+
+def person_row(frame_idx: int, track) -> list:
+    """The CSV row of one ``Track`` of a frame."""
+    values = [round(float(v), DECIMALS)
+              for v in list(track.box_xyxy) + list(track.keypoints.reshape(-1))]
+    return [int(frame_idx), int(track.track_id)] + values
+
+
+class CSVWriter:
+    """Runner sink: writes the header, then each frame's tracked persons as soon as the frame is
+    done (flushed, so an interrupted run keeps every finished frame). Rejected detections (no
+    pose, no track) have no row."""
+
+    def __init__(self, path: str):
+        self.path = path
+        try:
+            self._file = open(path, "w", newline="")
+        except OSError as err:
+            raise LightTrackError(f"cannot write {path}: {err.strerror}") from err
+        self._writer = csv.writer(self._file)
+        self._writer.writerow(COLUMNS)
+
+    def write(self, frame, result) -> None:
+        self._writer.writerows(person_row(frame.index, p) for p in result.persons)
+        self._file.flush()
+
+    def close(self) -> None:
+        self._file.close()

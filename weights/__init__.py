@@ -1,0 +1,1 @@
+"""Weight files, the fetch step (fetch.py) and the tfjs converter (tfjs.py, TensorFlow)."""
