@@ -177,18 +177,29 @@ def _checked(result: VideoResult) -> VideoResult:
 
 
 def start_ray(workers: int | None, address: str | None) -> bool:
-    """Start Ray embedded (``num_cpus=workers``) or join ``address``; False if it was running."""
+    """Start Ray embedded (``num_cpus=workers``; a second try if its processes fail to come up,
+    as they rarely do on a loaded machine) or join ``address``; False if it was running."""
     import ray
     if ray.is_initialized():
         return False
     quiet = {"log_to_driver": False, "logging_level": logging.ERROR}
-    if address:
-        ray.init(address=address, **quiet)
-    else:
+    if not address:
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no usage report from a local run
-        ray.init(num_cpus=workers or os.cpu_count(), include_dashboard=False,
-                 object_store_memory=OBJECT_STORE_BYTES, **quiet)
-    return True
+    for attempt in range(1 if address else 2):
+        try:
+            if address:
+                ray.init(address=address, **quiet)
+            else:
+                ray.init(num_cpus=workers or os.cpu_count(), include_dashboard=False,
+                         object_store_memory=OBJECT_STORE_BYTES, **quiet)
+            return True
+        except Exception as err:  # noqa: BLE001 - Ray raises several types here
+            ray.shutdown()
+            failure = err
+            log.info("Ray did not start (attempt %d): %s", attempt + 1, one_line(err))
+    where = f"join the Ray cluster at {address}" if address else "start Ray"
+    raise LightTrackError(f"could not {where} ({one_line(failure)}); "
+                          "without Ray: --workers 0")
 
 
 class RayPool:

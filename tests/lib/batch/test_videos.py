@@ -10,7 +10,7 @@ import pytest
 
 import demo_video_mobile
 import track_videos
-from lib.batch.parallel import BatchRun, VideoResult, run_videos, worker_pool
+from lib.batch.parallel import BatchRun, VideoResult, run_videos, start_ray, worker_pool
 from lib.batch.videos import DemoComponents, VideoFilesRun, video_jobs, video_paths
 from lib.cli import run_main
 from lib.errors import LightTrackError
@@ -133,3 +133,22 @@ def test_ctrl_c_in_a_video_keeps_the_finished_ones(tmp_path):
     assert sorted(os.listdir(tmp_path / "out")) == ["clip0.json", "stopper.json.partial"]
     rerun = run_videos(jobs, SPEC, progress=False)
     assert rerun.status == {"clip0": "skipped", "stopper": "done", "clip1": "done"}
+
+
+def test_ray_that_does_not_start_is_tried_twice_then_one_line(monkeypatch):
+    import ray
+    calls = []
+
+    def failing_init(**options):
+        calls.append(options)
+        raise RuntimeError("raylet exited")
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", failing_init)
+    monkeypatch.setattr(ray, "shutdown", lambda: None)
+    with pytest.raises(LightTrackError, match=r"could not start Ray \(RuntimeError: raylet "
+                       r"exited\); without Ray: --workers 0"):
+        start_ray(2, None)
+    assert len(calls) == 2 and calls[0]["num_cpus"] == 2 and not calls[0]["log_to_driver"]
+    with pytest.raises(LightTrackError, match="could not join the Ray cluster at head:6379"):
+        start_ray(None, "head:6379")
+    assert len(calls) == 3 and calls[2]["address"] == "head:6379"
