@@ -10,11 +10,13 @@ from __future__ import annotations
 import argparse
 import os
 
-from lib.cli import add_component_args, report_batch, run_main
 from lib.batch.oracle import ORACLE
 from lib.batch.parallel import add_worker_args, worker_pool
 from lib.batch.process import (DATA_ROOT, INPUT_DIRS, PRESET, RESULTS_DIR, PoseTrackModels,
-                               PoseTrackRun, process_videos)
+                               PoseTrackRun, process_videos, video_files)
+from lib.cli import add_component_args, check_weights, report_batch, run_main
+from lib.options import non_negative_float, positive_int, require_output_dir, require_weights
+from lib.outputs import OutputLock
 
 MSRA152_WEIGHTS = "weights/MSRA152/MSRA_snapshot_285.ckpt"
 
@@ -32,9 +34,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="PoseTrack'18 folder (default: %(default)s)")
     parser.add_argument("--output", default=RESULTS_DIR,
                         help="output folder, created (default: %(default)s)")
-    parser.add_argument("--keyframe-interval", type=int, default=PRESET["keyframe_interval"],
+    parser.add_argument("--keyframe-interval", type=positive_int,
+                        default=PRESET["keyframe_interval"],
                         help="detections are used every N frames (default: %(default)s)")
-    parser.add_argument("--oracle-noise", type=float, default=0.0, metavar="STD",
+    parser.add_argument("--oracle-noise", type=non_negative_float, default=0.0, metavar="STD",
                         help="oracle joint noise, fraction of the box height (default: %(default)s)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     add_worker_args(parser)
@@ -47,6 +50,17 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     split = args.dataset_split.split("_")[-1]
     weights = args.model or args.pose_weights or (MSRA152_WEIGHTS if args.pose == "msra152" else None)
+    input_dir = os.path.join(args.data_root, INPUT_DIRS[args.det_or_gt])
+    video_files(input_dir)  # every option and file is checked before a model loads
+    require_weights(args.model, "--model")
+    check_weights(args)
+    require_output_dir(args.output)
+    with OutputLock(args.output):
+        return track_all(args, input_dir, split, weights)
+
+
+def track_all(args: argparse.Namespace, input_dir: str, split: str, weights: str | None) -> int:
+    """Track every unfinished video on the workers (the output folder is locked)."""
     models = PoseTrackModels(args.pose, args.data_root, split, pose_weights=weights,
                              oracle_noise=args.oracle_noise, matcher=args.matcher,
                              matcher_weights=args.matcher_weights)
@@ -54,8 +68,7 @@ def main(argv=None) -> int:
                         match_thresh=args.pose_matching_threshold,
                         image_root=os.path.join(args.data_root, "images", split))
     with worker_pool(args.workers, args.address) as pool:
-        batch = process_videos(os.path.join(args.data_root, INPUT_DIRS[args.det_or_gt]),
-                               args.output, spec, pool=pool, progress=not args.quiet)
+        batch = process_videos(input_dir, args.output, spec, pool=pool, progress=not args.quiet)
     code = report_batch(batch)
     print(f"outputs in {args.output}")
     return code

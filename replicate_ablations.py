@@ -11,12 +11,14 @@ import argparse
 import os
 
 from data.synthetic_posetrack import write_dataset
-from lib.cli import add_component_args, run_main
-from lib.eval.posetrack import SUMMARY_KEYS
 from lib.batch.ablation import configurations, format_table, run_config
 from lib.batch.oracle import ORACLE
 from lib.batch.parallel import add_worker_args, worker_pool
-from lib.batch.process import PRESET, PoseTrackModels
+from lib.batch.process import INPUT_DIRS, PRESET, PoseTrackModels, video_files
+from lib.cli import add_component_args, check_weights, run_main
+from lib.eval.posetrack import SUMMARY_KEYS
+from lib.options import non_negative_float, positive_int, require_output_dir
+from lib.outputs import OutputLock
 
 SYNTHETIC_ROOT = "data/synthetic_posetrack"
 
@@ -27,14 +29,14 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="PoseTrack-layout folder (default: %(default)s, generated if missing)")
     parser.add_argument("--work-dir", default="data/ablations",
                         help="where each configuration's outputs go (default: %(default)s)")
-    parser.add_argument("--keyframe-intervals", type=int, nargs="+",
+    parser.add_argument("--keyframe-intervals", type=positive_int, nargs="+",
                         default=[PRESET["keyframe_interval"]],
                         help="keyframe intervals to run (default: %(default)s)")
     parser.add_argument("--format", type=int, default=18, choices=[17, 18],
                         help="prediction file format handed to the evaluator (default: %(default)s)")
-    parser.add_argument("--videos", type=int, default=5, help="synthetic videos if generated (default: %(default)s)")
-    parser.add_argument("--frames", type=int, default=60, help="synthetic frames if generated (default: %(default)s)")
-    parser.add_argument("--oracle-noise", type=float, default=0.0, metavar="STD",
+    parser.add_argument("--videos", type=positive_int, default=5, help="synthetic videos if generated (default: %(default)s)")
+    parser.add_argument("--frames", type=positive_int, default=60, help="synthetic frames if generated (default: %(default)s)")
+    parser.add_argument("--oracle-noise", type=non_negative_float, default=0.0, metavar="STD",
                         help="oracle joint noise, fraction of the box height (default: %(default)s)")
     add_worker_args(parser)
     add_component_args(parser, detector=None, pose=ORACLE, matcher="sgcn",
@@ -44,6 +46,16 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    check_weights(args)  # every option is checked before a model loads
+    if args.data_root != SYNTHETIC_ROOT or os.path.isdir(args.data_root):
+        video_files(os.path.join(args.data_root, INPUT_DIRS["det"]))
+    require_output_dir(args.work_dir, "--work-dir")
+    with OutputLock(args.work_dir):
+        return run_ablations(args)
+
+
+def run_ablations(args: argparse.Namespace) -> int:
+    """Generate the synthetic set if needed, run every configuration and print the table."""
     if args.data_root == SYNTHETIC_ROOT and not os.path.isdir(args.data_root):
         print(f"generating the synthetic set into {args.data_root}")
         write_dataset(args.data_root, args.videos, args.frames, seed=0)

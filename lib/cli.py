@@ -6,8 +6,10 @@ import os
 import sys
 from typing import Callable
 
-from lib import components
+from lib import components, signals
 from lib.errors import LightTrackError
+from lib.options import finite_float, require_weights, unit_float
+from lib.quiet import set_switches
 
 
 def add_component_args(parser: argparse.ArgumentParser, *, detector: str | None, pose: str,
@@ -25,7 +27,7 @@ def add_component_args(parser: argparse.ArgumentParser, *, detector: str | None,
                            help="detector weights file (default: the detector's file in weights/)")
         group.add_argument("--detector-cfg", metavar="PATH",
                            help="darknet cfg for the yolov3 detectors (default: detector/config/)")
-        group.add_argument("--detector-thresh", type=float, metavar="SCORE",
+        group.add_argument("--detector-thresh", type=unit_float, metavar="SCORE",
                            help="minimum detection score (default: the detector's own)")
     group.add_argument("--pose", default=pose, choices=components.names("pose") + list(extra_poses),
                        help="single-person pose estimator (default: %(default)s)")
@@ -35,13 +37,15 @@ def add_component_args(parser: argparse.ArgumentParser, *, detector: str | None,
                        help="pose matcher for keyframe association (default: %(default)s)")
     group.add_argument("--matcher-weights", metavar="PATH",
                        help="matcher weights, for sgcn (default: the shipped file in weights/)")
-    group.add_argument("--pose-matching-threshold", type=float, default=match_thresh,
+    group.add_argument("--pose-matching-threshold", type=finite_float, default=match_thresh,
                        metavar="DIST", help="largest matcher distance that continues a track; "
                        "below 0 disables pose matching (default: %(default)s)")
 
 
 def build_components(args: argparse.Namespace):
-    """(detector or None, estimator, matcher or None) from the flags of ``add_component_args``."""
+    """(detector or None, estimator, matcher or None) from the flags of ``add_component_args``;
+    every weights file the user named is checked before the first model loads."""
+    check_weights(args)
     detector = None
     if vars(args).get("detector") is not None:
         detector = components.build("detector", args.detector, weights_path=args.detector_weights,
@@ -51,19 +55,41 @@ def build_components(args: argparse.Namespace):
     return detector, estimator, matcher
 
 
+def check_weights(args: argparse.Namespace) -> None:
+    """LightTrackError for a weights file named with ``--*-weights`` that does not exist."""
+    for option in ("detector_weights", "detector_cfg", "pose_weights", "matcher_weights"):
+        require_weights(vars(args).get(option), "--" + option.replace("_", "-"))
+
+
 def run_main(main: Callable[[], int | None]) -> int:
-    """Run a script's ``main``; bad input becomes one line on stderr and exit code 1,
-    Ctrl-C exit code 130 (outputs are already finalised by the sinks). TensorFlow's C++
-    logging is turned down unless the caller set TF_CPP_MIN_LOG_LEVEL."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ log off stderr
+    """Run a script's ``main``; bad input becomes one line on stderr and exit code 1.
+    Ctrl-C, SIGTERM and SIGHUP end the run alike (outputs finalised by the sinks) with exit
+    code 130, 143 and 129. Any other exception is also one line (LIGHTTRACK_DEBUG=1 shows the
+    traceback). TensorFlow's start-up logging is turned down (``lib.quiet``)."""
+    set_switches()
+    signals.install()
     try:
         return main() or 0
     except (LightTrackError, OSError) as err:
-        print("error: " + " ".join(str(err).split()), file=sys.stderr)  # always one line
+        print("error: " + one_line(err), file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted: outputs hold every frame finished so far", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as interrupt:
+        print(f"interrupted ({interrupt.args[0] if interrupt.args else 'Ctrl-C'}): outputs hold "
+              "every frame finished so far", file=sys.stderr)
+        return signals.exit_code(interrupt)
+    except Exception as err:  # an unforeseen failure is still one line, unless debugging
+        if os.environ.get("LIGHTTRACK_DEBUG"):
+            raise
+        print(f"error: {type(err).__name__}: {one_line(err)} (LIGHTTRACK_DEBUG=1 shows where)",
+              file=sys.stderr)
+        return 1
+
+
+def one_line(err: BaseException) -> str:
+    """The message of ``err`` on one line (a file name is added to an OSError when it has one)."""
+    if isinstance(err, OSError) and err.filename and err.strerror:
+        return f"{err.filename}: {err.strerror}"
+    return " ".join(str(err).split()) or type(err).__name__
 
 
 def report_batch(batch) -> int:

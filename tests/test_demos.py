@@ -18,6 +18,7 @@ import demo_video_mobile
 from lib.cli import run_main
 from lib.geometry import iou_matrix, xywh_to_xyxy
 from lib.joints import TRACK_COLORS
+from lib.outputs import temporary_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "demo" / "sample.mp4"
@@ -154,8 +155,9 @@ def test_ctrl_c_keeps_a_valid_json_of_the_frames_done(tmp_path):
                              "--output", str(tmp_path), "--matcher", "oks"], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     path = tmp_path / "jsons" / "sample.json"
+    partial = Path(temporary_path(str(path)))  # the name while running
     deadline = time.time() + 120
-    while time.time() < deadline and (not path.exists() or path.stat().st_size < 2000):
+    while time.time() < deadline and (not partial.exists() or partial.stat().st_size < 2000):
         time.sleep(0.2)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)

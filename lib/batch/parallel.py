@@ -23,7 +23,9 @@ from dataclasses import dataclass
 
 from tqdm import tqdm
 
+from lib.cli import one_line
 from lib.errors import LightTrackError
+from lib.outputs import replace
 
 log = logging.getLogger(__name__)
 
@@ -65,14 +67,14 @@ def partial_file(out_path: str):
     the block finishes without an error."""
     partial = out_path + PARTIAL_SUFFIX
     yield partial
-    os.replace(partial, out_path)
+    replace(partial, out_path)
 
 
-def one_line(err: BaseException) -> str:
-    """An error as one line: the message of bad input, else the exception type and message."""
-    bad_input = isinstance(err, (LightTrackError, OSError))
-    text = str(err) if bad_input else f"{type(err).__name__}: {err}"
-    return " ".join(text.split())
+def error_line(err: BaseException) -> str:
+    """A video's error as one line: bad input's message, else the exception type too."""
+    if isinstance(err, (LightTrackError, OSError)):
+        return one_line(err)
+    return f"{type(err).__name__}: {one_line(err)}"
 
 
 def worker_label() -> str:
@@ -90,14 +92,14 @@ def track_one(cache: dict, spec, job: VideoJob, progress) -> VideoResult:
             cache.clear()
             cache[spec.models] = spec.models.load()
     except Exception as err:  # noqa: BLE001 - reported by the driver, which stops the batch
-        return VideoResult(job.name, "failed", worker=worker_label(), error=one_line(err),
+        return VideoResult(job.name, "failed", worker=worker_label(), error=error_line(err),
                            load_failed=True)
     loaded_at = time.perf_counter()
     try:
         stats = spec.track(cache[spec.models], job, progress)
     except Exception as err:  # noqa: BLE001 - one bad video does not stop the rest
         log.debug("video %s failed", job.name, exc_info=True)
-        return VideoResult(job.name, "failed", worker=worker_label(), error=one_line(err))
+        return VideoResult(job.name, "failed", worker=worker_label(), error=error_line(err))
     return VideoResult(job.name, "done", stats.num_frames, stats.num_persons,
                        time.perf_counter() - loaded_at, loaded_at - start, worker_label())
 
@@ -196,9 +198,9 @@ def start_ray(workers: int | None, address: str | None) -> bool:
         except Exception as err:  # noqa: BLE001 - Ray raises several types here
             ray.shutdown()
             failure = err
-            log.info("Ray did not start (attempt %d): %s", attempt + 1, one_line(err))
+            log.info("Ray did not start (attempt %d): %s", attempt + 1, error_line(err))
     where = f"join the Ray cluster at {address}" if address else "start Ray"
-    raise LightTrackError(f"could not {where} ({one_line(failure)}); "
+    raise LightTrackError(f"could not {where} ({error_line(failure)}); "
                           "without Ray: --workers 0")
 
 
@@ -253,7 +255,7 @@ class RayPool:
                 try:
                     result = _checked(ray.get(ref))
                 except RayTaskError as err:  # e.g. the spec cannot be unpickled on that node
-                    result = VideoResult(job.name, "failed", error=one_line(err.cause or err))
+                    result = VideoResult(job.name, "failed", error=error_line(err.cause or err))
                 except RayActorError:
                     self._replace(index)
                     if attempt < ATTEMPTS:

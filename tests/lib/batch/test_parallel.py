@@ -66,7 +66,8 @@ def test_a_dying_worker_is_retried_then_reported_and_a_rerun_finishes(ray_sessio
                                   "clip3": "done", "crash": "failed"}
         assert crashed.failed[0].error == "its worker process died while tracking it (2 attempts)"
         assert not (folder / "crash_run" / "crash.json").exists()
-        assert (folder / "crash_run" / f"crash.json{PARTIAL_SUFFIX}").exists()  # lost in flight
+        assert any(n.startswith(f"crash.json{PARTIAL_SUFFIX}")  # lost in flight
+                   for n in os.listdir(folder / "crash_run"))
         _same_outputs(folder / "serial", folder / "crash_run", ["clip0", "clip1", "clip2", "clip3"])
         marker = folder / "crash_run" / "clip1.json"
         marker.write_text("[]")  # a finished video is never redone
@@ -104,7 +105,8 @@ def test_ctrl_c_keeps_finished_videos_and_a_rerun_does_the_rest(ray_session, cli
             run_videos(jobs, VideoFilesRun(BlobModels(trap_width=200, trap="sleep"),
                                            keyframe_interval=5), pool=pool, progress=False)
     assert pool._actors == []  # the workers were stopped
-    left = set(os.listdir(folder / "ctrl_c")) - {f"slow.json{PARTIAL_SUFFIX}"}  # if it had begun
+    left = {n for n in os.listdir(folder / "ctrl_c")  # the slow one's, if it had begun
+            if not n.startswith(f"slow.json{PARTIAL_SUFFIX}")}
     assert left == {"clip0.json"}
     with worker_pool(2) as pool:
         rerun = run_videos(jobs, SPEC, pool=pool, progress=False)
