@@ -10,6 +10,7 @@ and ``lib.batch.videos.VideoFilesRun`` are the two pipelines. Each video is writ
 temporary name and renamed when finished (``partial_file``), so an interruption loses only the
 videos in flight and a rerun skips finished ones. A video that fails is reported and the others
 go on; a video whose worker process dies is retried once on a fresh worker, then reported.
+Models that cannot be loaded and outputs that cannot be written (a full disk) stop the batch.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from tqdm import tqdm
 
 from lib.cli import one_line
 from lib.errors import LightTrackError
-from lib.outputs import replace
+from lib.outputs import WriteError, replace
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,8 @@ class VideoJob:
 class VideoResult:
     """How one video went: status "done", "skipped" (finished earlier) or "failed" (with a
     one-line ``error``); frames and persons tracked, seconds spent tracking and loading models,
-    and the worker (host:pid) that ran it."""
+    and the worker (host:pid) that ran it. ``fatal``: no later video can succeed either (the
+    models did not load, an output could not be written), so the batch stops."""
 
     name: str
     status: str
@@ -58,7 +60,7 @@ class VideoResult:
     load_seconds: float = 0.0
     worker: str = ""
     error: str = ""
-    load_failed: bool = False
+    fatal: bool = False
 
 
 @contextmanager
@@ -93,13 +95,14 @@ def track_one(cache: dict, spec, job: VideoJob, progress) -> VideoResult:
             cache[spec.models] = spec.models.load()
     except Exception as err:  # noqa: BLE001 - reported by the driver, which stops the batch
         return VideoResult(job.name, "failed", worker=worker_label(), error=error_line(err),
-                           load_failed=True)
+                           fatal=True)
     loaded_at = time.perf_counter()
     try:
         stats = spec.track(cache[spec.models], job, progress)
     except Exception as err:  # noqa: BLE001 - one bad video does not stop the rest
         log.debug("video %s failed", job.name, exc_info=True)
-        return VideoResult(job.name, "failed", worker=worker_label(), error=error_line(err))
+        return VideoResult(job.name, "failed", worker=worker_label(), error=error_line(err),
+                           fatal=isinstance(err, WriteError))
     return VideoResult(job.name, "done", stats.num_frames, stats.num_persons,
                        time.perf_counter() - loaded_at, loaded_at - start, worker_label())
 
@@ -172,8 +175,8 @@ class SerialPool:
 
 
 def _checked(result: VideoResult) -> VideoResult:
-    """The result, unless the models failed to load: then no video can run, stop with that."""
-    if result.load_failed:
+    """The result, unless no later video can succeed: then stop the batch with its error."""
+    if result.fatal:
         raise LightTrackError(result.error)
     return result
 
@@ -360,7 +363,8 @@ class BatchRun:
 def run_videos(jobs: list[VideoJob], spec, *, pool=None, progress: bool = True) -> BatchRun:
     """Track every job whose output does not exist yet with ``spec`` on ``pool`` (default: a
     ``SerialPool``), output folders created; finished ones are "skipped". Failed videos are
-    in the result, never raised; LightTrackError if the models cannot be loaded."""
+    in the result, never raised; LightTrackError if the models cannot be loaded or an output
+    cannot be written (then the batch stops: no later video could succeed)."""
     start = time.perf_counter()
     skipped = [VideoResult(j.name, "skipped") for j in jobs if os.path.exists(j.out_path)]
     todo = [j for j in jobs if not os.path.exists(j.out_path)]

@@ -177,7 +177,12 @@ def process_videos(input_dir: str, output_dir: str, spec: PoseTrackRun, *, pool=
                    progress: bool = True) -> BatchRun:
     """Track every video of ``input_dir`` into ``output_dir`` (created), skipping finished ones,
     on ``pool`` (a ``lib.batch.parallel.worker_pool``; default: one after the other here).
-    Failed videos are listed in the result (``BatchRun.failed``), the others are tracked."""
+    The unfinished videos' detection files are read first: a malformed one stops the batch
+    with LightTrackError naming it before any model loads. A video that fails while it is
+    tracked is listed in the result (``BatchRun.failed``) and the others are tracked."""
     jobs = [VideoJob(video_name(path), path, os.path.join(output_dir, os.path.basename(path)))
             for path in video_files(input_dir)]
+    for job in jobs:
+        if not os.path.exists(job.out_path):
+            read_opensvai(job.source)
     return run_videos(jobs, spec, pool=pool, progress=progress)
