@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 
-from lib.cli import add_component_args, report_batch, run_main
-from lib.errors import LightTrackError
 from lib.batch.parallel import add_worker_args, run_videos, worker_pool
 from lib.batch.videos import DemoComponents, VideoFilesRun, video_jobs, video_paths
+from lib.cli import add_component_args, check_weights, report_batch, run_main
+from lib.options import positive_int, require_output_dir
+from lib.outputs import OutputLock
 from lib.tracker import default
 
 
@@ -22,9 +23,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="video files, folders of videos, or .txt files listing videos")
     parser.add_argument("--output", default="data/batch", metavar="DIR",
                         help="output folder for <video>.json, created (default: %(default)s)")
-    parser.add_argument("--keyframe-interval", type=int, default=default("keyframe_interval"),
+    parser.add_argument("--keyframe-interval", type=positive_int,
+                        default=default("keyframe_interval"),
                         metavar="N", help="detect people every N frames (default: %(default)s)")
-    parser.add_argument("--max-frames", type=int, metavar="N",
+    parser.add_argument("--max-frames", type=positive_int, metavar="N",
                         help="stop each video after N frames")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     add_worker_args(parser)
@@ -35,12 +37,12 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    if args.keyframe_interval < 1:
-        raise LightTrackError(f"--keyframe-interval must be >= 1, got {args.keyframe_interval}")
-    jobs = video_jobs(video_paths(args.inputs), args.output)
+    jobs = video_jobs(video_paths(args.inputs), args.output)  # checked before a model loads
+    check_weights(args)
+    require_output_dir(args.output)
     spec = VideoFilesRun(DemoComponents.from_args(args), keyframe_interval=args.keyframe_interval,
                          match_thresh=args.pose_matching_threshold, max_frames=args.max_frames)
-    with worker_pool(args.workers, args.address) as pool:
+    with OutputLock(args.output), worker_pool(args.workers, args.address) as pool:
         batch = run_videos(jobs, spec, pool=pool, progress=not args.quiet)
     code = report_batch(batch)
     print(f"outputs in {args.output}")
