@@ -90,3 +90,12 @@ def one_line(err: BaseException) -> str:
     if isinstance(err, OSError) and err.filename and err.strerror:
         return f"{err.filename}: {err.strerror}"
     return " ".join(str(err).split()) or type(err).__name__
+
+
+def report_batch(batch) -> int:
+    """Print a batch's summary table (``lib.batch.parallel.BatchRun``) and one line per failed
+    video on stderr; the exit code: 1 if any video failed, else 0."""
+    print(batch.summary())
+    for result in batch.failed:
+        print(f"error: {result.name}: {result.error}", file=sys.stderr)
+    return 1 if batch.failed else 0
