@@ -1,6 +1,7 @@
 """Track every PoseTrack'18 validation video from pre-computed detections (or GT locations).
 
 Writes one OpenSVAI JSON per video into --output; finished videos are skipped on a rerun.
+Videos run in parallel on Ray workers (--workers, --address), or here with --workers 0.
 Example: python process_posetrack18_with_lighttrack_MSRA152.py -e det
 Synthetic set: ... --data-root data/synthetic_posetrack --pose oracle --matcher none
 """
@@ -9,11 +10,11 @@ from __future__ import annotations
 import argparse
 import os
 
-from lib import components
 from lib.batch.oracle import ORACLE
-from lib.batch.process import (DATA_ROOT, INPUT_DIRS, PRESET, RESULTS_DIR, estimator_factory,
-                               posetrack_tracker, process_videos, video_files)
-from lib.cli import add_component_args, check_weights, run_main
+from lib.batch.parallel import add_worker_args, worker_pool
+from lib.batch.process import (DATA_ROOT, INPUT_DIRS, PRESET, RESULTS_DIR, PoseTrackModels,
+                               PoseTrackRun, process_videos, video_files)
+from lib.cli import add_component_args, check_weights, report_batch, run_main
 from lib.options import non_negative_float, positive_int, require_output_dir, require_weights
 from lib.outputs import OutputLock
 
@@ -39,6 +40,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--oracle-noise", type=non_negative_float, default=0.0, metavar="STD",
                         help="oracle joint noise, fraction of the box height (default: %(default)s)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_worker_args(parser)
     add_component_args(parser, detector=None, pose="msra152", matcher="sgcn",
                        match_thresh=PRESET["match_thresh"], extra_poses=(ORACLE,))
     return parser.parse_args(argv)
@@ -58,22 +60,18 @@ def main(argv=None) -> int:
 
 
 def track_all(args: argparse.Namespace, input_dir: str, split: str, weights: str | None) -> int:
-    """Build the components and track every unfinished video (the output folder is locked)."""
-    estimator_for = estimator_factory(args.pose, data_root=args.data_root, split=split,
-                                      weights_path=weights, oracle_noise=args.oracle_noise)
-    matcher = components.build("matcher", args.matcher, weights_path=args.matcher_weights)
-
-    def make_tracker(estimator):
-        return posetrack_tracker(estimator, matcher, match_thresh=args.pose_matching_threshold,
-                                 keyframe_interval=args.keyframe_interval,
-                                 association=args.association)
-
-    status = process_videos(input_dir, args.output, estimator_for, make_tracker,
-                            image_root=os.path.join(args.data_root, "images", split),
-                            progress=not args.quiet)
-    done = sum(s == "done" for s in status.values())
-    print(f"{done} videos tracked, {len(status) - done} already finished, into {args.output}")
-    return 0
+    """Track every unfinished video on the workers (the output folder is locked)."""
+    models = PoseTrackModels(args.pose, args.data_root, split, pose_weights=weights,
+                             oracle_noise=args.oracle_noise, matcher=args.matcher,
+                             matcher_weights=args.matcher_weights)
+    spec = PoseTrackRun(models, keyframe_interval=args.keyframe_interval,
+                        match_thresh=args.pose_matching_threshold, association=args.association,
+                        image_root=os.path.join(args.data_root, "images", split))
+    with worker_pool(args.workers, args.address) as pool:
+        batch = process_videos(input_dir, args.output, spec, pool=pool, progress=not args.quiet)
+    code = report_batch(batch)
+    print(f"outputs in {args.output}")
+    return code
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import os
 
 from tqdm import tqdm
 
-from lib.cli import add_component_args, build_components
+from lib.cli import DEMO_ASSOCIATION, add_component_args, build_components
 from lib.display import DisplaySink, WindowClosed, display_available
 from lib.drawing import Renderer
 from lib.errors import LightTrackError
@@ -21,9 +21,6 @@ from lib.tracker import LightTracker, default
 from lib.video import FramesSink, VideoSink, frame_count, frame_rate, read_frames
 
 DEMO_FPS = 25  # published frame rate of the rendered demo video
-# the demos' association: memory (README "Association with memory": on the real-pixel set
-# MOTA 56.4 vs 45.1, HOTA 52.0 vs 40.8, 142 vs 553 identity switches; fewer frames/s)
-DEMO_ASSOCIATION = "memory"
 
 
 def add_demo_args(parser: argparse.ArgumentParser) -> None:

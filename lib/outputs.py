@@ -24,10 +24,15 @@ def temporary_path(path: str) -> str:
     return f"{root}.partial{ext}"
 
 
-def write_error(path: str, err: OSError) -> LightTrackError:
+class WriteError(LightTrackError):
+    """An output could not be written (full disk, no permission): later outputs would fail
+    too, so a batch stops at the first one."""
+
+
+def write_error(path: str, err: OSError) -> WriteError:
     """The one-line error for a failed write of ``path`` ("cannot write X: No space left ...")."""
     reason = err.strerror or str(err) or type(err).__name__
-    return LightTrackError(f"cannot write {path}: {reason}")
+    return WriteError(f"cannot write {path}: {reason}")
 
 
 def replace(temporary: str, path: str) -> None:

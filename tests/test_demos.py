@@ -177,6 +177,8 @@ def test_ctrl_c_keeps_a_valid_json_of_the_frames_done(tmp_path):
 def test_demos_default_to_the_memory_association_and_posetrack_scripts_to_published():
     import demo_camera_mobile
     import process_posetrack18_with_lighttrack_MSRA152 as posetrack_script
+    import track_videos
     assert demo_video_mobile.parse_args(["--video", "x.mp4"]).association == "memory"
     assert demo_camera_mobile.parse_args([]).association == "memory"
+    assert track_videos.parse_args(["x.mp4"]).association == "memory"
     assert posetrack_script.parse_args([]).association == "published"

@@ -13,7 +13,7 @@ import replicate_ablations
 from tests.conftest import TINY_VIDEOS
 from lib.cli import run_main
 from lib.batch.ablation import Config, configurations, format_table, run_config
-from lib.batch.process import estimator_factory
+from lib.batch.process import PoseTrackModels
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -83,8 +83,8 @@ def test_ablation_grid_and_table(tiny_posetrack, tmp_path):
         seen.append(sorted(p.name for p in Path(pred_dir).iterdir()))
         return {"mAP": 90.0, "MOTA": 80.25, "MOTP": 70.0}
 
-    metrics = run_config(Config("gt", False, 3), str(tiny_posetrack), str(tmp_path), estimator_factory(
-        "oracle", data_root=str(tiny_posetrack)), None, evaluate=fake_evaluate)
+    metrics = run_config(Config("gt", False, 3), str(tiny_posetrack), str(tmp_path),
+                         PoseTrackModels("oracle", str(tiny_posetrack)), evaluate=fake_evaluate)
     assert seen == [[f"{n}.json" for n in TINY_VIDEOS]]
     table = format_table([("LightTrack", Config("gt", False, 3), metrics)])
     assert table.splitlines()[0] == "| Methods | Det Mode | Pose Match | mAP | MOTA | MOTP |"

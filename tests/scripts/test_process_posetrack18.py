@@ -12,6 +12,8 @@ from tests.scripts.run import assert_one_line, file_size_limit, leftovers, run, 
 
 SCRIPT = "process_posetrack18_with_lighttrack_MSRA152.py"
 ORACLE = ["--pose", "oracle", "--matcher", "none", "--quiet"]
+SERIAL = ["--workers", "0"]  # in the script's process: file-size limits and the scripted
+                             # components do not reach Ray's worker processes
 
 
 def process(data_root, output, *extra, fakes=False, **kwargs):
@@ -79,7 +81,7 @@ def test_a_clean_run_then_a_locked_output(tiny_posetrack, tmp_path):
 def test_a_full_disk_keeps_only_whole_files(tiny_posetrack, tmp_path):
     output = tmp_path / "out"
     size = (tiny_posetrack / "detections_openSVAI" / f"{TINY_VIDEOS[0]}.json").stat().st_size
-    proc = process(tiny_posetrack, output, preexec_fn=file_size_limit(size // 2))
+    proc = process(tiny_posetrack, output, *SERIAL, preexec_fn=file_size_limit(size // 2))
     assert_one_line(proc, 1, "cannot write", TINY_VIDEOS[0], "File too large")
     assert finished(output) == []
     partial = output / f"{TINY_VIDEOS[0]}.json.partial"  # the unfinished video, still valid
@@ -90,7 +92,7 @@ def test_a_full_disk_keeps_only_whole_files(tiny_posetrack, tmp_path):
 def test_sigterm_keeps_finished_videos_and_resumes(tiny_posetrack, tmp_path):
     output = tmp_path / "out"
     proc = start(SCRIPT, "--data-root", tiny_posetrack, "--output", output, "--quiet",
-                 "--pose", "scripted", "--matcher", "none", fakes=True,
+                 "--pose", "scripted", "--matcher", "none", *SERIAL, fakes=True,
                  env={"FAKE_POSE_SECONDS": "0.1"})
     while proc.poll() is None and not list(output.glob("*.partial*")):
         time.sleep(0.1)
@@ -99,6 +101,6 @@ def test_sigterm_keeps_finished_videos_and_resumes(tiny_posetrack, tmp_path):
     assert proc.returncode == 143 and "Traceback" not in stderr, stderr
     assert len(finished(output)) < len(TINY_VIDEOS)
     assert not list(output.glob("*.lock")) and not (output / ".lock").exists()
-    rerun = process(tiny_posetrack, output, "--pose", "scripted", fakes=True)
+    rerun = process(tiny_posetrack, output, "--pose", "scripted", *SERIAL, fakes=True)
     assert rerun.returncode == 0, rerun.stderr
     assert finished(output) == [f"{v}.json" for v in TINY_VIDEOS]

@@ -10,6 +10,8 @@ from tests.scripts.run import assert_one_line, file_size_limit, message_lines, r
 
 SCRIPT = "replicate_ablations.py"
 ORACLE = ["--pose", "oracle", "--matcher", "none"]
+SERIAL = ["--workers", "0"]  # in the script's process: file-size limits and the scripted
+                             # components do not reach Ray's worker processes
 
 
 def ablations(data_root, work_dir, *extra, **kwargs):
@@ -41,7 +43,7 @@ def test_locked_or_full_work_folder(tiny_posetrack, tmp_path):
     work.mkdir()
     with OutputLock(str(work)):
         assert_one_line(ablations(tiny_posetrack, work), 1, "another run is writing")
-    proc = ablations(tiny_posetrack, work, preexec_fn=file_size_limit(3000))
+    proc = ablations(tiny_posetrack, work, *SERIAL, preexec_fn=file_size_limit(3000))
     assert_one_line(proc, 1, "cannot write", "File too large")
     assert not (work / ".lock").exists()
 
@@ -49,7 +51,7 @@ def test_locked_or_full_work_folder(tiny_posetrack, tmp_path):
 def test_sigterm_ends_the_run_with_143(tiny_posetrack, tmp_path):
     work = tmp_path / "work"
     proc = start(SCRIPT, "--data-root", tiny_posetrack, "--work-dir", work, "--pose", "scripted",
-                 "--matcher", "none", fakes=True, env={"FAKE_POSE_SECONDS": "0.1"})
+                 "--matcher", "none", *SERIAL, fakes=True, env={"FAKE_POSE_SECONDS": "0.1"})
     while proc.poll() is None and not list(work.rglob("*.partial*")):
         time.sleep(0.1)
     proc.send_signal(signal.SIGTERM)
