@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lib import geometry
+
 MIN_COMMON_JOINTS = 3  # fewer joints seen in both poses: no velocity from that pair
 
 
@@ -94,3 +96,20 @@ def lost_frames_ahead(frames_lost: int, params: MotionParams, fps: float) -> flo
     """How many frames of velocity a track lost for ``frames_lost`` frames is moved by: all of
     them up to ``lost_decay_seconds``, no more after that."""
     return float(min(frames_lost, params.lost_decay_seconds * fps))
+
+
+def pose_boxes(keypoints: np.ndarray, enlarge_scale: float) -> np.ndarray:
+    """(M, 4) xyxy: the enlarged extent of each pose's (M, K, 3) joints with a score other than
+    0 or 3 (the published rule of the tracked box, without its integer truncation); a NaN row
+    where no joint is usable or the enlarged box is invalid."""
+    boxes = np.full((len(keypoints), 4), np.nan)
+    if len(keypoints) == 0:
+        return boxes
+    use = (keypoints[..., 2] != 0) & (keypoints[..., 2] != 3) & np.isfinite(keypoints).all(-1)
+    low = np.where(use[..., None], keypoints[..., :2], np.inf).min(axis=1)
+    high = np.where(use[..., None], keypoints[..., :2], -np.inf).max(axis=1)
+    for row, (x1, y1, x2, y2) in enumerate(np.concatenate([low, high], axis=1).tolist()):
+        box = geometry.enlarge_box((x1, y1, x2, y2), enlarge_scale) if use[row].any() else None
+        if box is not None:
+            boxes[row] = box
+    return boxes

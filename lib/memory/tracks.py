@@ -138,9 +138,9 @@ class TrackMemory:
         joint)."""
         ids = list(self.active) if track_ids is None else list(track_ids)
         self._predicted = {t: self.predict(self.active[t], frame_idx)[0] for t in ids}
-        boxes = pose_boxes(np.array([self._predicted[t] for t in ids]), self.enlarge_scale)
+        boxes = motion.pose_boxes(np.array([self._predicted[t] for t in ids]), self.enlarge_scale)
         if self.params.motion.span_last and ids:
-            last = pose_boxes(np.array([self.active[t].keypoints for t in ids]),
+            last = motion.pose_boxes(np.array([self.active[t].keypoints for t in ids]),
                               self.enlarge_scale)
             boxes = np.concatenate([np.minimum(boxes[:, :2], last[:, :2]),
                                     np.maximum(boxes[:, 2:], last[:, 2:])], axis=1)
@@ -294,8 +294,10 @@ class TrackMemory:
     def _assign(self, frame_idx, image, boxes, keypoints, tracks) -> list[int]:
         descriptors = appearance_cue.describe(image, keypoints, self.params.appearance) \
             if len(boxes) else None
-        match = self.assigner.assign(boxes, keypoints, descriptors,
-                                     self._cues(tracks, frame_idx)) if tracks else [None] * len(boxes)
+        match = [None] * len(boxes)
+        if tracks:
+            match = self.assigner.assign(boxes, keypoints, descriptors,
+                                         self._cues(tracks, frame_idx))
         ids, observed = [], []
         for row, col in enumerate(match):
             if col is None:
@@ -393,20 +395,3 @@ class TrackMemory:
                     age = [(self.active[track_ids[r]].first_seen, track_ids[r]) for r in (a, b)]
                     dropped.add(a if age[0] > age[1] else b)
         return dropped
-
-
-def pose_boxes(keypoints: np.ndarray, enlarge_scale: float) -> np.ndarray:
-    """(M, 4) xyxy: the enlarged extent of each pose's (M, K, 3) joints with a score other than
-    0 or 3 (the published rule of the tracked box, without its integer truncation); a NaN row
-    where no joint is usable or the enlarged box is invalid."""
-    boxes = np.full((len(keypoints), 4), np.nan)
-    if len(keypoints) == 0:
-        return boxes
-    use = (keypoints[..., 2] != 0) & (keypoints[..., 2] != 3) & np.isfinite(keypoints).all(-1)
-    low = np.where(use[..., None], keypoints[..., :2], np.inf).min(axis=1)
-    high = np.where(use[..., None], keypoints[..., :2], -np.inf).max(axis=1)
-    for row, (x1, y1, x2, y2) in enumerate(np.concatenate([low, high], axis=1).tolist()):
-        box = geometry.enlarge_box((x1, y1, x2, y2), enlarge_scale) if use[row].any() else None
-        if box is not None:
-            boxes[row] = box
-    return boxes

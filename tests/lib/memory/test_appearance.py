@@ -80,9 +80,10 @@ def test_bin_table_agrees_with_opencv_hsv_on_most_colours():
     hsv = cv2.cvtColor(pixels, cv2.COLOR_BGR2HSV).reshape(-1, 3).astype(int)
     saturated = hsv[:, 1] >= PARAMS.min_saturation
     span = 256 - PARAMS.min_saturation
-    direct = np.where(saturated, (hsv[:, 0] * appearance.HUE_BINS // 180) * appearance.SATURATION_BINS
-                      + np.minimum((hsv[:, 1] - PARAMS.min_saturation) * appearance.SATURATION_BINS
-                                   // span, appearance.SATURATION_BINS - 1),
+    hue_bins, saturation_bins = appearance.HUE_BINS, appearance.SATURATION_BINS
+    direct = np.where(saturated, (hsv[:, 0] * hue_bins // 180) * saturation_bins
+                      + np.minimum((hsv[:, 1] - PARAMS.min_saturation) * saturation_bins
+                                   // span, saturation_bins - 1),
                       appearance.HUE_BINS * appearance.SATURATION_BINS
                       + hsv[:, 2] * appearance.VALUE_BINS // 256)
     q = pixels.reshape(-1, 3) >> 3

@@ -65,3 +65,16 @@ def test_predict_moves_joints_and_keeps_scores():
 def test_lost_prediction_stops_after_decay_time():
     assert motion.lost_frames_ahead(5, PARAMS, fps=25) == 5
     assert motion.lost_frames_ahead(100, PARAMS, fps=25) == PARAMS.lost_decay_seconds * 25
+
+
+def test_pose_boxes_enlarge_the_usable_joints():
+    pose = make_pose(0, 0) + np.array([200.0, 180.0, 0.0])
+    pose[0, 2] = 0.0  # an unseen joint does not count
+    rest = np.delete(pose, 0, axis=0)
+    expected = np.concatenate([rest[:, :2].min(axis=0), rest[:, :2].max(axis=0)])
+    width, height = expected[2:] - expected[:2]
+    margin = np.array([int(0.1 * width), int(0.1 * height)])
+    got = motion.pose_boxes(pose[None], 0.2)[0]
+    assert np.allclose(got, np.concatenate([expected[:2] - margin, expected[2:] + margin]))
+    pose[:, 2] = 0.0
+    assert np.isnan(motion.pose_boxes(pose[None], 0.2)).all()

@@ -4,7 +4,7 @@ import dataclasses
 
 import numpy as np
 
-from lib.memory.tracks import MemoryParams, TrackMemory, pose_boxes
+from lib.memory.tracks import MemoryParams, TrackMemory
 from tests.conftest import make_pose
 
 IMAGE = np.zeros((360, 640, 3), np.uint8)
@@ -82,18 +82,6 @@ def test_tracks_are_remembered_as_long_as_they_were_seen():
     assert list(memory.lost) == [0]
     memory.expire(29 + 31)
     assert not memory.lost
-
-
-def test_pose_boxes_enlarge_the_usable_joints():
-    pose = body(200)
-    pose[0, 2] = 0.0  # an unseen joint does not count
-    expected = box(np.delete(pose, 0, axis=0), 0.0)
-    width, height = expected[2:] - expected[:2]
-    margin = np.array([int(0.1 * width), int(0.1 * height)])
-    got = pose_boxes(pose[None], 0.2)[0]
-    assert np.allclose(got, np.concatenate([expected[:2] - margin, expected[2:] + margin]))
-    pose[:, 2] = 0.0
-    assert np.isnan(pose_boxes(pose[None], 0.2)).all()
 
 
 def test_followed_pose_in_other_colours_is_lost():
