@@ -65,7 +65,7 @@ def track_all(args: argparse.Namespace, input_dir: str, split: str, weights: str
                              oracle_noise=args.oracle_noise, matcher=args.matcher,
                              matcher_weights=args.matcher_weights)
     spec = PoseTrackRun(models, keyframe_interval=args.keyframe_interval,
-                        match_thresh=args.pose_matching_threshold,
+                        match_thresh=args.pose_matching_threshold, association=args.association,
                         image_root=os.path.join(args.data_root, "images", split))
     with worker_pool(args.workers, args.address) as pool:
         batch = process_videos(input_dir, args.output, spec, pool=pool, progress=not args.quiet)

@@ -19,6 +19,7 @@ from lib.cli import add_component_args, check_weights, run_main
 from lib.eval.posetrack import SUMMARY_KEYS
 from lib.options import non_negative_float, positive_int, require_output_dir
 from lib.outputs import OutputLock
+from lib.tracker import ASSOCIATIONS
 
 SYNTHETIC_ROOT = "data/synthetic_posetrack"
 
@@ -38,9 +39,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--frames", type=positive_int, default=60, help="synthetic frames if generated (default: %(default)s)")
     parser.add_argument("--oracle-noise", type=non_negative_float, default=0.0, metavar="STD",
                         help="oracle joint noise, fraction of the box height (default: %(default)s)")
+    parser.add_argument("--associations", nargs="+", default=list(ASSOCIATIONS),
+                        choices=ASSOCIATIONS, help="tracker association modes, one grid each "
+                        "(default: %(default)s; published rows first)")
     add_worker_args(parser)
     add_component_args(parser, detector=None, pose=ORACLE, matcher="sgcn",
-                       match_thresh=PRESET["match_thresh"], extra_poses=(ORACLE,))
+                       match_thresh=PRESET["match_thresh"], extra_poses=(ORACLE,),
+                       association=None)
     return parser.parse_args(argv)
 
 
@@ -64,12 +69,13 @@ def run_ablations(args: argparse.Namespace) -> int:
                              matcher_weights=args.matcher_weights)
     rows = []
     with worker_pool(args.workers, args.address) as pool:
-        for config in configurations(args.keyframe_intervals):
+        for config in configurations(args.keyframe_intervals, args.associations):
             metrics = run_config(config, args.data_root, args.work_dir, models, pool=pool,
                                  match_thresh=args.pose_matching_threshold,
                                  posetrack_format=args.format)
-            rows.append((f"LightTrack ({args.pose}, {args.matcher}, KF {config.keyframe_interval})",
-                         config, metrics))
+            memory = "" if config.association == "published" else f", {config.association}"
+            rows.append((f"LightTrack ({args.pose}, {args.matcher}, KF {config.keyframe_interval}"
+                         f"{memory})", config, metrics))
             print(f"{config.name}: " + ", ".join(f"{k} {round(metrics[k], 1)}" for k in SUMMARY_KEYS
                                                  if metrics.get(k) is not None))
     print(format_table(rows))

@@ -10,7 +10,7 @@ import argparse
 
 from lib.batch.parallel import add_worker_args, run_videos, worker_pool
 from lib.batch.videos import DemoComponents, VideoFilesRun, video_jobs, video_paths
-from lib.cli import add_component_args, check_weights, report_batch, run_main
+from lib.cli import DEMO_ASSOCIATION, add_component_args, check_weights, report_batch, run_main
 from lib.options import positive_int, require_output_dir
 from lib.outputs import OutputLock
 from lib.tracker import default
@@ -31,7 +31,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     add_worker_args(parser)
     add_component_args(parser, detector="ssdlite", pose="blazepose", matcher="sgcn",
-                       match_thresh=default("match_thresh"))
+                       match_thresh=default("match_thresh"), association=DEMO_ASSOCIATION)
     return parser.parse_args(argv)
 
 
@@ -41,7 +41,8 @@ def main(argv=None) -> int:
     check_weights(args)
     require_output_dir(args.output)
     spec = VideoFilesRun(DemoComponents.from_args(args), keyframe_interval=args.keyframe_interval,
-                         match_thresh=args.pose_matching_threshold, max_frames=args.max_frames)
+                         match_thresh=args.pose_matching_threshold, max_frames=args.max_frames,
+                         association=args.association)
     with OutputLock(args.output), worker_pool(args.workers, args.address) as pool:
         batch = run_videos(jobs, spec, pool=pool, progress=not args.quiet)
     code = report_batch(batch)

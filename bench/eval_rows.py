@@ -20,7 +20,8 @@ MATCH_THRESH = 0.5  # the demos' --pose-matching-threshold
 
 @dataclass(frozen=True)
 class Row:
-    """One configuration; ``box_tracker`` None is the LightTracker, else "bytetrack"/"ocsort"."""
+    """One configuration; ``box_tracker`` None is the LightTracker (with its ``association``),
+    else "bytetrack"/"ocsort"."""
 
     name: str
     detector: str = DEFAULT["detector"]
@@ -28,17 +29,22 @@ class Row:
     matcher: str = DEFAULT["matcher"]
     keyframe_interval: int = DEFAULT["keyframe_interval"]
     box_tracker: str | None = None
+    association: str = "published"
 
     @property
     def signature(self) -> str:
-        """The configuration without its name (timings are stored under it)."""
-        return ",".join(f"{k}={v}" for k, v in asdict(self).items() if k != "name")
+        """The configuration without its name (timings are stored under it; the published
+        association is left out, so rows measured before the field existed keep theirs)."""
+        return ",".join(f"{k}={v}" for k, v in asdict(self).items()
+                        if k != "name" and (k, v) != ("association", "published"))
 
 
 def default_rows() -> list[Row]:
-    """Today's default, every other detector x pose pair of ``lib.components``, keyframe
-    intervals 1 and 10, matchers none and oks, and the two ``trackers`` references."""
-    rows = [Row("default (ssdlite+blazepose+sgcn, kf 40)")]
+    """The published association with the demos' components, every other detector x pose pair
+    of ``lib.components``, keyframe intervals 1 and 10, matchers none and oks (all published
+    association), the two ``trackers`` references, and the memory association (the demos'
+    default) at keyframe intervals 40, 10 and 1."""
+    rows = [Row("published association (ssdlite+blazepose+sgcn, kf 40)")]
     for detector in components.names("detector"):
         for pose in components.names("pose"):
             if (detector, pose) != (DEFAULT["detector"], DEFAULT["pose"]):
@@ -47,6 +53,10 @@ def default_rows() -> list[Row]:
     rows += [Row(f"matcher {m}", matcher=m) for m in components.names("matcher")
              if m != DEFAULT["matcher"]]
     rows += [Row(f"{kind} (trackers)", box_tracker=kind) for kind in ("bytetrack", "ocsort")]
+    rows += [Row("default: memory association (ssdlite+blazepose+sgcn, kf 40)",
+                 association="memory")]
+    rows += [Row(f"memory association, kf {k}", keyframe_interval=k, association="memory")
+             for k in (10, 1)]
     return rows
 
 
@@ -69,4 +79,5 @@ def build_tracker(row: Row, cache: ClipCache | None, matchers: dict, frame_rate:
         from bench.reference_trackers import BoxTrackerPoses  # imports trackers/supervision
         return BoxTrackerPoses(row.box_tracker, detector, estimator, frame_rate=frame_rate)
     return LightTracker(detector, estimator, _matcher(row.matcher, matchers),
-                        keyframe_interval=row.keyframe_interval, match_thresh=MATCH_THRESH)
+                        keyframe_interval=row.keyframe_interval, match_thresh=MATCH_THRESH,
+                        association=row.association, fps=frame_rate)

@@ -6,7 +6,7 @@ import os
 
 from tqdm import tqdm
 
-from lib.cli import add_component_args, build_components
+from lib.cli import DEMO_ASSOCIATION, add_component_args, build_components
 from lib.display import DisplaySink, WindowClosed, display_available
 from lib.drawing import Renderer
 from lib.errors import LightTrackError
@@ -47,7 +47,7 @@ def add_demo_args(parser: argparse.ArgumentParser) -> None:
                         help="also write csv/<name>.csv: one row per person per frame (frame, "
                         "id, box, 15 joints x y score)")
     add_component_args(parser, detector="ssdlite", pose="blazepose", matcher="sgcn",
-                       match_thresh=default("match_thresh"))
+                       match_thresh=default("match_thresh"), association=DEMO_ASSOCIATION)
 
 
 def output_paths(output_dir: str, name: str) -> dict[str, str]:
@@ -92,7 +92,9 @@ def run_demo(args: argparse.Namespace, capture, name: str, *, folder: str, live:
     OutputLock(paths["json"]).release()  # refuse a second run on these outputs before loading
     detector, estimator, matcher = build_components(args)
     tracker = LightTracker(detector, estimator, matcher, keyframe_interval=args.keyframe_interval,
-                           match_thresh=args.pose_matching_threshold)
+                           match_thresh=args.pose_matching_threshold,
+                           association=args.association,
+                           fps=frame_rate(capture) or DEMO_FPS)
     render = Renderer(min_score=tracker.lost_score_thresh)  # draw the joints the model sees
     sinks = [OpenSVAIWriter(paths["json"])]
     if not args.no_visualize:

@@ -22,21 +22,26 @@ BBOX_THRESH = 0.4                      # published converter -e
 
 @dataclass(frozen=True)
 class Config:
-    """One ablation run: ``det_mode`` "det" or "gt", pose matching on/off, keyframe interval."""
+    """One ablation run: ``det_mode`` "det" or "gt", pose matching on/off, keyframe interval,
+    and the tracker's association ("published" or "memory", ``LightTracker``)."""
 
     det_mode: str
     pose_match: bool
     keyframe_interval: int = PRESET["keyframe_interval"]
+    association: str = "published"
 
     @property
     def name(self) -> str:
-        return f"{self.det_mode}_match{int(self.pose_match)}_kf{self.keyframe_interval}"
+        suffix = "" if self.association == "published" else f"_{self.association}"
+        return f"{self.det_mode}_match{int(self.pose_match)}_kf{self.keyframe_interval}{suffix}"
 
 
-def configurations(keyframe_intervals=(PRESET["keyframe_interval"],)) -> list[Config]:
-    """The published grid: DET then GT, pose matching on then off, for each interval."""
-    return [Config(mode, match, k) for k in keyframe_intervals for mode in ("det", "gt")
-            for match in (True, False)]
+def configurations(keyframe_intervals=(PRESET["keyframe_interval"],),
+                   associations=("published",)) -> list[Config]:
+    """The published grid (DET then GT, pose matching on then off, for each interval), once per
+    association."""
+    return [Config(mode, match, k, association) for association in associations
+            for k in keyframe_intervals for mode in ("det", "gt") for match in (True, False)]
 
 
 def run_config(config: Config, data_root: str, work_dir: str, models: PoseTrackModels, *,
@@ -54,6 +59,7 @@ def run_config(config: Config, data_root: str, work_dir: str, models: PoseTrackM
     gt_dir = os.path.join(data_root, "annotations", models.split)
     spec = PoseTrackRun(models, keyframe_interval=config.keyframe_interval,
                         match_thresh=match_thresh if config.pose_match else -1.0,
+                        association=config.association,
                         image_root=os.path.join(data_root, "images", models.split))
     batch = process_videos(os.path.join(data_root, INPUT_DIRS[config.det_mode]), tracked, spec,
                            pool=pool, progress=progress)

@@ -153,20 +153,22 @@ class PoseTrackRun:
     """The PoseTrack batch as a pipeline spec of ``lib.batch.parallel``: the models, the
     tracker settings of ``posetrack_tracker`` and where frame images are looked up.
     image_root: the ``images/<split>`` folder tried when a frame's own folder/name does not
-    exist."""
+    exist. association: the tracker's association ("published", the scripts' default, or
+    "memory")."""
 
     models: PoseTrackModels
     keyframe_interval: int = PRESET["keyframe_interval"]
     match_thresh: float = PRESET["match_thresh"]
     image_root: str | None = None
     score_thresh: float = DET_SCORE_THRESH
+    association: str = "published"
 
     def track(self, loaded, job: VideoJob, progress=None) -> Statistics:
         """Track the detection file ``job.source`` into ``job.out_path``."""
         estimator_for, matcher = loaded
         estimator, follow = estimator_for(job.name)
         tracker = posetrack_tracker(estimator, matcher, keyframe_interval=self.keyframe_interval,
-                                    match_thresh=self.match_thresh)
+                                    match_thresh=self.match_thresh, association=self.association)
         fallback = os.path.join(self.image_root, job.name) if self.image_root else None
         return track_video(tracker, job.source, job.out_path, follow=follow,
                            fallback_image_dir=fallback, score_thresh=self.score_thresh,

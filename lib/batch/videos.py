@@ -9,14 +9,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from lib.cli import build_components
+from lib.cli import DEMO_ASSOCIATION, VIDEO_FPS, build_components
 from lib.errors import LightTrackError
 from lib.formats.opensvai import OpenSVAIWriter
 from lib.formats.posetrack import natural_key
 from lib.batch.parallel import VideoJob, partial_file
 from lib.runner import Statistics, run
 from lib.tracker import LightTracker, default
-from lib.video import open_capture, read_frames
+from lib.video import frame_rate, open_capture, read_frames
 
 VIDEO_EXTENSIONS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".mpg", ".mpeg")
 
@@ -50,19 +50,24 @@ class DemoComponents:
 class VideoFilesRun:
     """Video files as a pipeline spec of ``lib.batch.parallel``: the models (anything whose
     ``load()`` gives (detector, estimator, matcher); ``DemoComponents`` by default) and the
-    demos' tracker settings; ``max_frames`` stops each video early."""
+    demos' tracker settings (association included); ``max_frames`` stops each video early."""
 
     models: object = DemoComponents()
     keyframe_interval: int = default("keyframe_interval")
     match_thresh: float = default("match_thresh")
     max_frames: int | None = None
+    association: str = DEMO_ASSOCIATION
 
     def track(self, loaded, job: VideoJob, progress=None) -> Statistics:
         """Track the video file ``job.source`` into ``job.out_path``."""
         detector, estimator, matcher = loaded
+        capture = open_capture(job.source)
+        fps = frame_rate(capture) or VIDEO_FPS
+        capture.release()
         tracker = LightTracker(detector, estimator, matcher,
                                keyframe_interval=self.keyframe_interval,
-                               match_thresh=self.match_thresh)
+                               match_thresh=self.match_thresh, association=self.association,
+                               fps=fps)
         return track_video_file(tracker, job.source, job.out_path, max_frames=self.max_frames,
                                 progress=progress)
 
