@@ -8,6 +8,8 @@ files with -s) to the output folder, and ends with one JSON line of the summary 
 import argparse
 
 from lib.cli import run_main
+from lib.options import require_output_dir
+from lib.outputs import OutputLock
 from lib.eval.posetrack import evaluate
 from lib.eval.report import ap_table, hota_table, mot_table, summary_line, write_results
 
@@ -47,6 +49,7 @@ def main(argv=None) -> int:
     eval_pose, eval_tracking = args.evalPoseEstimation, args.evalPoseTracking
     if not (eval_pose or eval_tracking):
         eval_pose = eval_tracking = True
+    require_output_dir(args.outputDir, "-o")
     result = evaluate(args.groundTruth, args.predictions, eval_pose, eval_tracking,
                       per_sequence=args.saveEvalPerSequence,
                       dummy_empty_frames=not args.no_dummy_empty_frames,
@@ -61,8 +64,9 @@ def main(argv=None) -> int:
         print(mot_table(result["mot"]))
         print("Keypoint HOTA (PoseTrack21), mean over alphas 0.05..0.95:")
         print(hota_table(result["hota"]))
-    for path in write_results(result, args.outputDir):
-        print(f"saved {path}")
+    with OutputLock(args.outputDir):
+        for path in write_results(result, args.outputDir):
+            print(f"saved {path}")
     print(summary_line(result))
     return 0
 

@@ -11,14 +11,16 @@ import os
 
 from lib.batch.process import DATA_ROOT, RESULTS_DIR
 from lib.cli import run_main
+from lib.options import require_output_dir, unit_float
+from lib.outputs import OutputLock
 from lib.formats.posetrack import convert_folder
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-e", "--bbox_thresh", type=float, default=0.0,
+    parser.add_argument("-e", "--bbox_thresh", type=unit_float, default=0.0,
                         help="skip candidates whose det_score is below this (default: %(default)s)")
-    parser.add_argument("-r", "--drop_thresh", type=float, default=0.0,
+    parser.add_argument("-r", "--drop_thresh", type=unit_float, default=0.0,
                         help="drop keypoints whose score is <= this (default: %(default)s)")
     parser.add_argument("-m", "--mode", default="pose", choices=["track", "pose"],
                         help="track: real track ids and scores; pose: per-frame ids, score 0 "
@@ -38,9 +40,11 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    names = convert_folder(args.gt, args.input, args.output, posetrack_format=args.format,
-                           bbox_thresh=args.bbox_thresh, drop_thresh=args.drop_thresh,
-                           track=args.mode == "track")
+    require_output_dir(args.output)
+    with OutputLock(args.output):
+        names = convert_folder(args.gt, args.input, args.output, posetrack_format=args.format,
+                               bbox_thresh=args.bbox_thresh, drop_thresh=args.drop_thresh,
+                               track=args.mode == "track")
     print(f"wrote {len(names)} PoseTrack {args.format} files to {args.output}")
     return 0
 

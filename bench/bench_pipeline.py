@@ -6,7 +6,8 @@ the sample clip and on vtest.avi: frames/s, time to the first tracked frame and 
 
 Without ``--run`` each (pipeline, video) pair runs in a fresh subprocess, so that the time to
 the first tracked frame counts process start, imports and model loading, and the peak memory
-(VmHWM) is that pipeline's alone. The demos' default is ``lib.demo.DEFAULT_COMPONENTS``.
+(VmHWM) is that pipeline's alone. The demos' default is ``lib.cli.DEMO_COMPONENTS``; both
+pipelines run with the demos' association (``lib.cli.DEMO_ASSOCIATION``).
 ``--memory-frames A B`` compares peak memory for inputs of A and B frames (the clip looped).
 The last line is one JSON object.
 """
@@ -20,13 +21,13 @@ import time
 
 from bench.eval_timing import peak_mb
 from lib import components
-from lib.demo import DEFAULT_COMPONENTS
+from lib.cli import DEMO_ASSOCIATION, DEMO_COMPONENTS
 from lib.drawing import Renderer
 from lib.formats.opensvai import OpenSVAIWriter
 from lib.interfaces import Detector
 from lib.runner import Frame, run
-from lib.tracker import LightTracker, default
-from lib.video import VideoSink, open_capture, read_frames
+from lib.tracker import ASSOCIATIONS, LightTracker, default
+from lib.video import VideoSink, frame_rate, open_capture, read_frames
 
 TODAY = ("ssdlite", "blazepose", "sgcn")  # the default before issue 13, the baseline
 VIDEOS = ("data/demo/sample.mp4", "data/vtest/vtest.avi")
@@ -71,6 +72,15 @@ def looped(video: str, num_frames: int):
             index += 1
 
 
+def capture_fps(video: str) -> float:
+    """The video's frame rate (25 when it states none), for the memory association's timing."""
+    capture = open_capture(video)
+    try:
+        return frame_rate(capture) or 25.0
+    finally:
+        capture.release()
+
+
 def measure(args, started_at: float) -> dict:
     """Track ``args.frames`` frames with the named pipeline in this process. ``started_at``:
     wall clock of the process start (the first tracked frame is timed from it)."""
@@ -78,7 +88,8 @@ def measure(args, started_at: float) -> dict:
     estimator = components.build("pose", args.run[1])
     matcher = components.build("matcher", args.run[2])
     tracker = LightTracker(detector, estimator, matcher, keyframe_interval=args.keyframe_interval,
-                           match_thresh=args.match_thresh)
+                           match_thresh=args.match_thresh, association=args.association,
+                           fps=capture_fps(args.video))
     writer = Timed(OpenSVAIWriter(f"/tmp/lighttrack_bench_{args.run[0]}_{args.run[1]}.json"))
     sinks = [writer]
     if args.draw:
@@ -114,7 +125,7 @@ def child(run_args: list[str]) -> dict:
 
 def compare(args) -> dict:
     """The demos' default and ``TODAY`` on every video, each in a subprocess; prints a table."""
-    pipelines = {"default": tuple(DEFAULT_COMPONENTS[k] for k in ("detector", "pose", "matcher")),
+    pipelines = {"default": tuple(DEMO_COMPONENTS[k] for k in ("detector", "pose", "matcher")),
                  "today": TODAY}
     interval = args.keyframe_interval or default("keyframe_interval")
     results = {}
@@ -123,8 +134,10 @@ def compare(args) -> dict:
             results[f"{label} {video}"] = child(
                 ["--run", *names, "--video", video, "--frames", str(args.frames),
                  "--keyframe-interval", str(interval),
-                 "--match-thresh", str(default("match_thresh"))])
-    print(f"keyframe interval {interval}, {args.frames} frames; default = "
+                 "--match-thresh", str(default("match_thresh")),
+                 "--association", DEMO_ASSOCIATION])
+    print(f"keyframe interval {interval}, {DEMO_ASSOCIATION} association, {args.frames} frames; "
+          f"default = "
           f"{'+'.join(pipelines['default'])}, today = {'+'.join(TODAY)}")
     print(f"{'pipeline and video':50} {'frames/s':>9} {'first frame s':>14} {'peak MB':>8}")
     for key, result in results.items():
@@ -146,6 +159,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="measure this one pipeline in this process")
     parser.add_argument("--video", default=VIDEOS[0], help="the video of --run")
     parser.add_argument("--match-thresh", type=float, default=default("match_thresh"),
+                        help="of --run (default: %(default)s)")
+    parser.add_argument("--association", choices=ASSOCIATIONS, default="published",
                         help="of --run (default: %(default)s)")
     parser.add_argument("--started-at", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--draw", action="store_true", help="also time drawing + video writing")

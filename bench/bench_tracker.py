@@ -1,6 +1,7 @@
 """Framework-only speed of LightTracker: a deterministic synthetic sequence replayed through
-replay components; reports frames/s outside detection and pose estimation (the published
-``total_time_LIGHTTRACK``). The last line is one JSON object."""
+replay components; reports frames/s (and ms per frame for ``--association memory``) outside
+detection and pose estimation (the published ``total_time_LIGHTTRACK``). The last line is one
+JSON object."""
 from __future__ import annotations
 
 import argparse
@@ -60,9 +61,10 @@ def frames(num_frames: int):
     return images
 
 
-def framework_fps(num_people: int, interval: int, num_frames: int, repeats: int) -> float:
+def framework_fps(num_people: int, interval: int, num_frames: int, repeats: int,
+                  association: str = "published") -> float:
     replay = Replay(num_people, num_frames)
-    tracker = LightTracker(replay, replay, keyframe_interval=interval)
+    tracker = LightTracker(replay, replay, keyframe_interval=interval, association=association)
     images = frames(num_frames)
     best = 0.0
     for _ in range(repeats):
@@ -113,6 +115,12 @@ def main() -> int:
         result[f"published_fps_{people}p"] = published
         print(f"{people} people, keyframe interval {interval}: {ours} frames/s framework only "
               f"(published loop on the same input: {published})")
+    for people, interval in ((6, 40), (6, 10)):
+        memory = framework_fps(people, interval, args.frames, args.repeats, "memory")
+        result[f"memory_ms_{people}p_kf{interval}"] = round(1000.0 / memory, 3)
+        print(f"{people} people, keyframe interval {interval}, --association memory: "
+              f"{1000.0 / memory:.2f} ms per frame framework only (newcomer check every "
+              f"0.2 s included)")
     print(json.dumps(result))
     return 0
 

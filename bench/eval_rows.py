@@ -12,16 +12,17 @@ from dataclasses import asdict, dataclass
 
 from bench.model_cache import CachedDetector, CachedEstimator, ClipCache
 from lib import components
-from lib.demo import DEFAULT_COMPONENTS
+from lib.cli import DEMO_COMPONENTS
 from lib.tracker import LightTracker, default
 
-DEFAULT = dict(DEFAULT_COMPONENTS, keyframe_interval=default("keyframe_interval"))
+DEFAULT = dict(DEMO_COMPONENTS, keyframe_interval=default("keyframe_interval"))
 MATCH_THRESH = default("match_thresh")  # the demos' --pose-matching-threshold
 
 
 @dataclass(frozen=True)
 class Row:
-    """One configuration; ``box_tracker`` None is the LightTracker, else "bytetrack"/"ocsort"."""
+    """One configuration; ``box_tracker`` None is the LightTracker (with its ``association``),
+    else "bytetrack"/"ocsort"."""
 
     name: str
     detector: str = DEFAULT["detector"]
@@ -29,18 +30,24 @@ class Row:
     matcher: str = DEFAULT["matcher"]
     keyframe_interval: int = DEFAULT["keyframe_interval"]
     box_tracker: str | None = None
+    association: str = "published"
 
     @property
     def signature(self) -> str:
-        """The configuration without its name (timings are stored under it)."""
-        return ",".join(f"{k}={v}" for k, v in asdict(self).items() if k != "name")
+        """The configuration without its name (timings are stored under it; the published
+        association is left out, so rows measured before the field existed keep theirs)."""
+        return ",".join(f"{k}={v}" for k, v in asdict(self).items()
+                        if k != "name" and (k, v) != ("association", "published"))
 
 
 def default_rows() -> list[Row]:
-    """The demos' default, every other detector x pose pair of ``lib.components``, keyframe
-    intervals 1 and 10, matchers none and oks, and the two ``trackers`` references."""
-    rows = [Row(f"default ({DEFAULT['detector']}+{DEFAULT['pose']}+{DEFAULT['matcher']}, "
-                f"kf {DEFAULT['keyframe_interval']})")]
+    """The published association with the demos' components, every other detector x pose pair
+    of ``lib.components``, keyframe intervals 1 and 10, matchers none and oks (all published
+    association), the two ``trackers`` references, and the memory association (the demos'
+    default) at keyframe intervals 40, 10 and 1."""
+    label = (f"{DEFAULT['detector']}+{DEFAULT['pose']}+{DEFAULT['matcher']}, "
+             f"kf {DEFAULT['keyframe_interval']}")
+    rows = [Row(f"published association ({label})")]
     for detector in components.names("detector"):
         for pose in components.names("pose"):
             if (detector, pose) != (DEFAULT["detector"], DEFAULT["pose"]):
@@ -49,6 +56,9 @@ def default_rows() -> list[Row]:
     rows += [Row(f"matcher {m}", matcher=m) for m in components.names("matcher")
              if m != DEFAULT["matcher"]]
     rows += [Row(f"{kind} (trackers)", box_tracker=kind) for kind in ("bytetrack", "ocsort")]
+    rows += [Row(f"default: memory association ({label})", association="memory")]
+    rows += [Row(f"memory association, kf {k}", keyframe_interval=k, association="memory")
+             for k in (10, 1)]
     return rows
 
 
@@ -71,4 +81,5 @@ def build_tracker(row: Row, cache: ClipCache | None, matchers: dict, frame_rate:
         from bench.reference_trackers import BoxTrackerPoses  # imports trackers/supervision
         return BoxTrackerPoses(row.box_tracker, detector, estimator, frame_rate=frame_rate)
     return LightTracker(detector, estimator, _matcher(row.matcher, matchers),
-                        keyframe_interval=row.keyframe_interval, match_thresh=MATCH_THRESH)
+                        keyframe_interval=row.keyframe_interval, match_thresh=MATCH_THRESH,
+                        association=row.association, fps=frame_rate)

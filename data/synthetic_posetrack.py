@@ -29,6 +29,9 @@ from lib.formats.jsonfile import write_json
 from lib.formats.posetrack import annotation18, image_id, person_category
 from lib.geometry import boxes_xyxy_to_xywh
 from lib.joints import NUM_JOINTS
+from lib.options import (non_negative_float, non_negative_int, positive_int, require_output_dir,
+                         unit_float)
+from lib.outputs import OutputLock, write_bytes
 
 MIN_LABELED_JOINTS = 4  # a person is annotated (and detectable) with at least this many joints
 SPLIT = "val"
@@ -299,7 +302,8 @@ def write_video(out_dir: str, video: SyntheticVideo, seed: int, *,
     for t in range(video.num_frames):
         image, people = video.frame(t)
         file = f"{t:06d}.jpg"
-        cv2.imwrite(os.path.join(image_dir, file), image, [cv2.IMWRITE_JPEG_QUALITY, opts.jpeg_quality])
+        _, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, opts.jpeg_quality])
+        write_bytes(os.path.join(image_dir, file), jpeg.tobytes())  # whole or not at all
         if movie is not None:
             movie.write(image)
         img_id = image_id(video.number, t)
@@ -347,16 +351,17 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     defaults = SyntheticOptions()
     parser.add_argument("--out", default="data/synthetic_posetrack", help="output folder (default: %(default)s)")
-    parser.add_argument("--videos", type=int, default=5, help="number of videos (default: %(default)s)")
-    parser.add_argument("--frames", type=int, default=60, help="frames per video (default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
-    parser.add_argument("--width", type=int, default=defaults.width, help="image width (default: %(default)s)")
-    parser.add_argument("--height", type=int, default=defaults.height, help="image height (default: %(default)s)")
-    parser.add_argument("--box-jitter", type=float, default=defaults.box_jitter,
+    parser.add_argument("--videos", type=positive_int, default=5, help="number of videos (default: %(default)s)")
+    parser.add_argument("--frames", type=positive_int, default=60, help="frames per video (default: %(default)s)")
+    parser.add_argument("--seed", type=non_negative_int, default=0, help="random seed (default: %(default)s)")
+    parser.add_argument("--width", type=positive_int, default=defaults.width, help="image width (default: %(default)s)")
+    parser.add_argument("--height", type=positive_int, default=defaults.height, help="image height (default: %(default)s)")
+    parser.add_argument("--box-jitter", type=non_negative_float, default=defaults.box_jitter,
                         help="detection box noise, fraction of the box size (default: %(default)s)")
-    parser.add_argument("--miss-rate", type=float, default=defaults.miss_rate,
+    parser.add_argument("--miss-rate", type=unit_float, default=defaults.miss_rate,
                         help="probability of a missed detection (default: %(default)s)")
-    parser.add_argument("--false-positive-rate", type=float, default=defaults.false_positive_rate,
+    parser.add_argument("--false-positive-rate", type=non_negative_float,
+                        default=defaults.false_positive_rate,
                         help="mean false detections per frame (default: %(default)s)")
     return parser.parse_args(argv)
 
@@ -365,7 +370,9 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     opts = replace(SyntheticOptions(), width=args.width, height=args.height, box_jitter=args.box_jitter,
                    miss_rate=args.miss_rate, false_positive_rate=args.false_positive_rate)
-    names = write_dataset(args.out, args.videos, args.frames, args.seed, opts)
+    require_output_dir(args.out, "--out")
+    with OutputLock(args.out):
+        names = write_dataset(args.out, args.videos, args.frames, args.seed, opts)
     print(f"wrote {len(names)} videos x {args.frames} frames to {args.out}")
     return 0
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from detector.darknet_cfg import ConvShape, DarknetCfg, conv_shapes, count_weights
 from lib.errors import LightTrackError
+from lib.weights import require_finite
 
 HEADER_INT32 = 5
 HEADER_BYTES = 4 * HEADER_INT32
@@ -55,6 +56,7 @@ def read_darknet_weights(path: str | Path, cfg: DarknetCfg) -> tuple[np.ndarray,
             "(pass the cfg the weights were trained with, or the weights of this cfg)")
     header = np.fromfile(path, dtype="<i4", count=HEADER_INT32)
     values = np.fromfile(path, dtype="<f4", offset=HEADER_BYTES)
+    require_finite({"(float values)": values}, path)
     convs, offset = [], 0
     for shape in conv_shapes(cfg):
         arrays, offset = _split(values, offset, shape)

@@ -12,6 +12,8 @@ import logging
 
 from graph.train_config import add_override_args, load_config
 from lib.cli import run_main
+from lib.options import require_output_dir
+from lib.outputs import OutputLock
 
 PROCESSORS = ("processor_siamese_gcn",)
 
@@ -31,8 +33,10 @@ def main() -> None:
     overrides = {key: value for key, value in vars(args).items()
                  if key not in ("processor", "config")}
     config = load_config(args.config, **overrides)
+    require_output_dir(config.work_dir, "work_dir")
     from graph.training import train  # torch is imported only once arguments are valid
-    metrics = train(config)
+    with OutputLock(config.work_dir):
+        metrics = train(config)
     print(f"test accuracy {metrics['accuracy']:.4f}  ROC AUC {metrics['auc']:.4f}  "
           f"train loss {metrics['train_loss']:.4f}  {metrics['seconds']:.1f} s  "
           f"(checkpoints in {config.work_dir})")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -51,6 +53,22 @@ class TrainConfig:
     max_iter: int | None = None
     resume: bool = False
 
+    def __post_init__(self):
+        """Reject values outside their domain (counts >= 1, finite rates, a known device)."""
+        counts = ("batch_size", "test_batch_size", "num_epoch", "save_interval", "eval_interval",
+                  "log_interval", "max_iter")
+        for name in counts:
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise LightTrackError(f"{name} must be >= 1, got {value}")
+        for name in ("base_lr", "momentum", "weight_decay", "margin", "match_thresh"):
+            value = getattr(self, name)
+            if not math.isfinite(value) or value < 0:
+                raise LightTrackError(f"{name} must be a finite number >= 0, got {value}")
+        if not re.fullmatch(r"auto|cpu|cuda(:\d+)?|mps", self.device):
+            raise LightTrackError(f"device {self.device!r} is not one of auto, cpu, cuda, "
+                                  "cuda:N, mps")
+
     def learning_rate(self, epoch: int) -> float:
         """``base_lr * 0.1 ** (number of steps <= epoch)`` for a 0-based epoch."""
         return self.base_lr * 0.1 ** sum(epoch >= s for s in self.step)
@@ -93,9 +111,12 @@ def load_config(path: str | Path | None = None, **overrides) -> TrainConfig:
     values = {}
     if path is not None:
         try:
-            values = yaml.safe_load(Path(path).read_text()) or {}
+            values = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as err:
             raise LightTrackError(f"{path} is not valid YAML: {err}") from None
+        except UnicodeDecodeError as err:
+            raise LightTrackError(f"{path} is not UTF-8 text ({err.reason} at byte "
+                                  f"{err.start}): save the config as UTF-8 YAML") from None
         if not isinstance(values, dict):
             raise LightTrackError(f"{path} must hold a mapping of config keys")
     values.update({key: value for key, value in overrides.items() if value is not None})

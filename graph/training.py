@@ -19,6 +19,7 @@ from graph.model import SGCN, load_state
 from graph.pairs import load_pairs
 from graph.train_config import TrainConfig
 from lib.errors import LightTrackError
+from lib.outputs import remove_quietly, replace, temporary_path, write_error
 
 log = logging.getLogger(__name__)
 STATE_FILE = "train_state.pt"
@@ -61,7 +62,11 @@ def pick_device(name: str) -> torch.device:
     if name.startswith("cuda") and not torch.cuda.is_available():
         raise LightTrackError(f"device {name!r} asked for but no GPU is available; "
                               "use --device cpu")
-    return torch.device(name)
+    try:
+        return torch.device(name)
+    except RuntimeError:
+        raise LightTrackError(f"--device {name!r} is not a torch device: use cpu, cuda, cuda:N "
+                              "or auto") from None
 
 
 @torch.no_grad()
@@ -117,9 +122,22 @@ def make_optimizer(model: SGCN, config: TrainConfig) -> torch.optim.SGD:
 def save_state(work_dir: Path, model, optimizer, epoch: int, rng: np.random.Generator,
                iterations: int) -> None:
     """The resumable training state: weights, optimizer, next epoch, feeder RNG, iterations."""
-    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                "epoch": epoch, "iterations": iterations,
-                "rng": rng.bit_generator.state}, work_dir / STATE_FILE)
+    save_file({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+               "epoch": epoch, "iterations": iterations,
+               "rng": rng.bit_generator.state}, work_dir / STATE_FILE)
+
+
+def save_file(obj, path: Path) -> None:
+    """``torch.save`` through a temporary name (``lib.outputs``): never half a file at ``path``;
+    a failed write raises LightTrackError naming it."""
+    temporary = temporary_path(str(path))
+    try:
+        torch.save(obj, temporary)
+    except (OSError, RuntimeError) as err:  # torch's zip writer raises RuntimeError
+        remove_quietly(temporary)
+        reason = err if isinstance(err, OSError) else OSError("the write failed (disk full?)")
+        raise write_error(str(path), reason) from None
+    replace(temporary, str(path))
 
 
 def load_training_state(work_dir: Path, model, optimizer, rng) -> tuple[int, int]:
@@ -127,11 +145,18 @@ def load_training_state(work_dir: Path, model, optimizer, rng) -> tuple[int, int
     path = work_dir / STATE_FILE
     if not path.is_file():
         raise LightTrackError(f"{path} not found: nothing to resume; run without --resume")
-    state = torch.load(path, map_location="cpu", weights_only=True)
-    load_state(model, state["model"], source=str(path))
-    optimizer.load_state_dict(state["optimizer"])
-    rng.bit_generator.state = state["rng"]
-    return int(state["epoch"]), int(state["iterations"])
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+        load_state(model, state["model"], source=str(path))
+        optimizer.load_state_dict(state["optimizer"])
+        rng.bit_generator.state = state["rng"]
+        return int(state["epoch"]), int(state["iterations"])
+    except LightTrackError:
+        raise
+    except Exception as err:  # torch and numpy raise many types for a damaged state file
+        raise LightTrackError(f"{path} is not a training state saved by graph/main.py "
+                              f"({type(err).__name__}: {' '.join(str(err).split())[:200]}); "
+                              "delete it and run without --resume") from None
 
 
 def train(config: TrainConfig) -> dict[str, float]:
@@ -167,7 +192,7 @@ def train(config: TrainConfig) -> dict[str, float]:
                      config.learning_rate(epoch - 1), train_loss, metrics["accuracy"],
                      metrics["auc"])
         if epoch % config.save_interval == 0 or done:
-            torch.save(model.state_dict(), work_dir / f"epoch{epoch}_model.pt")
+            save_file(model.state_dict(), work_dir / f"epoch{epoch}_model.pt")
             save_state(work_dir, model, optimizer, epoch, rng, iterations)
         if done:
             break

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 
 from lib.errors import LightTrackError
+from lib.quiet import quiet_startup
 
 TABLE: dict[str, dict[str, tuple[str, str]]] = {
     "detector": {
@@ -49,5 +50,6 @@ def build(kind: str, name: str, **options):
             from None
     if not module_name:
         return None
-    cls = vars(importlib.import_module(module_name))[class_name]
-    return cls.from_options(**options)
+    with quiet_startup():  # TensorFlow's and TFLite's start-up lines stay off the terminal
+        cls = vars(importlib.import_module(module_name))[class_name]
+        return cls.from_options(**options)

@@ -6,7 +6,7 @@ import os
 
 from tqdm import tqdm
 
-from lib.cli import add_component_args, build_components
+from lib.cli import DEMO_ASSOCIATION, DEMO_COMPONENTS, add_component_args, build_components
 from lib.display import DisplaySink, WindowClosed, display_available
 from lib.drawing import Renderer
 from lib.errors import LightTrackError
@@ -14,14 +14,13 @@ from lib.formats.csvtable import CSVWriter
 from lib.formats.opensvai import OpenSVAIWriter
 from lib.live import LatestFrameReader
 from lib.plots import chart_paths, write_charts
+from lib.options import positive_int
+from lib.outputs import OutputLock
 from lib.runner import Statistics, run
 from lib.tracker import LightTracker, default
 from lib.video import FramesSink, VideoSink, frame_count, frame_rate, read_frames
 
 DEMO_FPS = 25  # published frame rate of the rendered demo video
-#: the demos' components, chosen by measurement on the real-pixel set and vtest.avi (README
-#: "Choosing the default"); the published algorithm's constants are LightTracker's defaults
-DEFAULT_COMPONENTS = {"detector": "nanodet", "pose": "movenet-thunder", "matcher": "sgcn"}
 
 
 def add_demo_args(parser: argparse.ArgumentParser) -> None:
@@ -29,10 +28,10 @@ def add_demo_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", default="data/demo", metavar="DIR",
                         help="output folder: jsons/<name>.json, videos/<name>_out.mp4 and, with "
                         "--save-frames, visualize/<name>/ (default: %(default)s)")
-    parser.add_argument("--keyframe-interval", type=int, default=default("keyframe_interval"),
-                        metavar="N",
+    parser.add_argument("--keyframe-interval", type=positive_int,
+                        default=default("keyframe_interval"), metavar="N",
                         help="detect people every N frames (default: %(default)s, as published)")
-    parser.add_argument("--max-frames", type=int, metavar="N", help="stop after N frames")
+    parser.add_argument("--max-frames", type=positive_int, metavar="N", help="stop after N frames")
     parser.add_argument("--no-visualize", action="store_true",
                         help="write only the JSON (no rendered video)")
     parser.add_argument("--save-frames", action="store_true",
@@ -47,7 +46,8 @@ def add_demo_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--export", choices=["csv"],
                         help="also write csv/<name>.csv: one row per person per frame (frame, "
                         "id, box, 15 joints x y score)")
-    add_component_args(parser, **DEFAULT_COMPONENTS, match_thresh=default("match_thresh"))
+    add_component_args(parser, **DEMO_COMPONENTS, match_thresh=default("match_thresh"),
+                       association=DEMO_ASSOCIATION)
 
 
 def output_paths(output_dir: str, name: str) -> dict[str, str]:
@@ -83,17 +83,18 @@ def run_demo(args: argparse.Namespace, capture, name: str, *, folder: str, live:
     ``--export csv`` the CSV, and at the end (also after q, Esc or Ctrl-C) the timing and
     tracks pictures; shows the window (``use_display``). ``live``: the source is a camera or
     stream (``--realtime`` defaults to on). Returns the statistics and the output paths.
-    ``folder`` is the frames' folder name in the JSON. Models are loaded before any output file
-    is created.
+    ``folder`` is the frames' folder name in the JSON. The output folders and lock are checked
+    before any model is loaded.
     """
-    if args.keyframe_interval < 1:
-        raise LightTrackError(f"--keyframe-interval must be >= 1, got {args.keyframe_interval}")
     display = use_display(args)
-    detector, estimator, matcher = build_components(args)
-    tracker = LightTracker(detector, estimator, matcher, keyframe_interval=args.keyframe_interval,
-                           match_thresh=args.pose_matching_threshold)
     paths = output_paths(args.output, name)
     paths.update(chart_paths(args.output, name))
+    OutputLock(paths["json"]).release()  # refuse a second run on these outputs before loading
+    detector, estimator, matcher = build_components(args)
+    tracker = LightTracker(detector, estimator, matcher, keyframe_interval=args.keyframe_interval,
+                           match_thresh=args.pose_matching_threshold,
+                           association=args.association,
+                           fps=frame_rate(capture) or DEMO_FPS)
     render = Renderer(min_score=tracker.lost_score_thresh)  # draw the joints the model sees
     sinks = [OpenSVAIWriter(paths["json"])]
     if not args.no_visualize:
@@ -116,15 +117,20 @@ def run_demo(args: argparse.Namespace, capture, name: str, *, folder: str, live:
     else:
         frames = read_frames(capture, folder, max_frames=args.max_frames,
                              require_frames=require_frames)
-    stats = Statistics()
+    stats, failed = Statistics(), True
     try:
         with tqdm(total=total, unit="frame", desc=name, disable=None) as bar:
             run(tracker, frames, sinks, progress=bar, stats=stats)
+        failed = False
     except WindowClosed:
-        pass  # q, Esc or the window closed: a normal end
-    finally:
+        failed = False  # q, Esc or the window closed: a normal end
+    finally:  # the pictures of the frames done, also after Ctrl-C or an error
         if stats.num_frames:
-            write_charts(stats.per_frame, args.output, name)
+            try:
+                write_charts(stats.per_frame, args.output, name)
+            except LightTrackError:
+                if not failed:
+                    raise  # else the error already on its way out is the one to report
     return stats, paths
 
 

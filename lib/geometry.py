@@ -13,9 +13,13 @@ than the arithmetic it replaces. Invalid boxes are None.
 """
 from __future__ import annotations
 
+import functools
+import logging
 from typing import Sequence
 
 import numpy as np
+
+log = logging.getLogger(__name__)
 
 MAX_BOX_SIZE = 2000  # published limit on a box's width and height, in pixels
 Box = tuple[float, float, float, float]
@@ -73,7 +77,8 @@ def enlarge_box(box_xyxy: Sequence[float], scale: float) -> Box | None:
     """Grow a box by ``int(0.5 * scale * extent)`` pixels per side, as published.
 
     A negative margin (x2 < x1) becomes 2. Returns None (the published placeholder) when the
-    new x2 or y2 is below 0, or the new width or height is <= 0 or above ``MAX_BOX_SIZE``.
+    new x2 or y2 is below 0, or the new width or height is <= 0 or above ``MAX_BOX_SIZE``
+    (the published 2000 px limit: such a person keeps no pose; a warning says so once a run).
     """
     x1, y1, x2, y2 = box_xyxy
     margin_x, margin_y = int(0.5 * scale * (x2 - x1)), int(0.5 * scale * (y2 - y1))
@@ -81,8 +86,18 @@ def enlarge_box(box_xyxy: Sequence[float], scale: float) -> Box | None:
     x1, y1, x2, y2 = x1 - margin_x, y1 - margin_y, x2 + margin_x, y2 + margin_y
     width, height = x2 - x1, y2 - y1
     if x2 < 0 or y2 < 0 or not 0 < width <= MAX_BOX_SIZE or not 0 < height <= MAX_BOX_SIZE:
+        if width > MAX_BOX_SIZE or height > MAX_BOX_SIZE:
+            _warn_box_limit()
         return None
     return (x1, y1, x2, y2)
+
+
+@functools.cache
+def _warn_box_limit() -> None:
+    """Say once per process that the published box limit left a person without a pose."""
+    log.warning("warning: a person box is larger than %d px, the published limit "
+                "(lib.geometry.MAX_BOX_SIZE): that person gets no pose; downscale very large "
+                "frames (e.g. 8K) or raise the limit", MAX_BOX_SIZE)
 
 
 def box_valid(box_xyxy: Sequence[float] | None, max_size: float = MAX_BOX_SIZE) -> bool:

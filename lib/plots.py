@@ -2,13 +2,14 @@
 stage per frame (keyframes marked) and one row per track id over the frames."""
 from __future__ import annotations
 
+import io
 import os
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from lib.errors import LightTrackError
+from lib.outputs import write_bytes
 from lib.frame_log import STAGE_LABELS, STAGES, FrameLog
 from lib.joints import TRACK_COLORS
 
@@ -104,12 +105,11 @@ def tracks_figure(log: FrameLog, title: str = "") -> Figure:
 
 
 def save(figure: Figure, path: str) -> None:
-    """Write ``figure`` as a PNG (folders created); LightTrackError if that is impossible."""
-    try:
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        FigureCanvasAgg(figure).print_png(path)
-    except OSError as err:
-        raise LightTrackError(f"cannot write {path}: {err.strerror}") from err
+    """Write ``figure`` as a PNG through its temporary name (folders created); LightTrackError
+    naming ``path`` if that is impossible."""
+    buffer = io.BytesIO()
+    FigureCanvasAgg(figure).print_png(buffer)
+    write_bytes(path, buffer.getvalue())
 
 
 def write_charts(log: FrameLog, output_dir: str, name: str) -> dict[str, str]:

@@ -16,6 +16,8 @@ import numpy as np
 
 from lib.frame_log import FrameLog
 from lib.interfaces import FrameResult
+from lib.outputs import close_all
+from lib.signals import deferred
 from lib.tracker import LightTracker
 
 
@@ -95,10 +97,11 @@ def run(tracker: LightTracker, frames: Iterable[Frame], sinks: Sequence[Sink] = 
     """Track every frame of ``frames`` from a fresh tracker state.
 
     Each result goes to every sink as soon as it exists, so memory does not grow with the
-    video's length (beyond a few numbers per frame in ``stats.per_frame``). Sinks are closed even when the loop stops on an error or Ctrl-C.
-    ``progress``: an optional tqdm-like object (``update(1)``). Sink time is not counted in the
-    published totals, only in ``stats.per_frame``. ``stats``: the object to fill (so a caller
-    keeps what was counted when the loop stops on an exception); a new one by default.
+    video's length (beyond a few numbers per frame in ``stats.per_frame``). Every sink is
+    closed even when the loop or a sink fails, or on Ctrl-C. ``progress``: an optional tqdm-like
+    object (``update(1)``). Sink time is not counted in the published totals, only in
+    ``stats.per_frame``. ``stats``: the object to fill (so a caller keeps what was counted when
+    the loop stops on an exception); a new one by default.
     """
     stats = Statistics() if stats is None else stats
     tracker.reset()
@@ -111,8 +114,9 @@ def run(tracker: LightTracker, frames: Iterable[Frame], sinks: Sequence[Sink] = 
             stepped = time.perf_counter()
             stats.add(result, stepped - start)
             try:
-                for sink in sinks:
-                    sink.write(frame, result)
+                with deferred():  # a signal lands between frames: every sink has the same frames
+                    for sink in sinks:
+                        sink.write(frame, result)
             finally:  # a frame counted in the totals has its record, even if a sink stopped the run
                 done = time.perf_counter()
                 captured = start if frame.captured_at is None else frame.captured_at
@@ -123,6 +127,5 @@ def run(tracker: LightTracker, frames: Iterable[Frame], sinks: Sequence[Sink] = 
                 progress.update(1)
             start = time.perf_counter()
     finally:
-        for sink in sinks:
-            sink.close()
+        close_all(sinks)
     return stats

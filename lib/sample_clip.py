@@ -8,7 +8,6 @@ holds each person's box, sprite rectangle and visible fraction per frame.
 """
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ import cv2
 import numpy as np
 
 from lib.errors import LightTrackError
+from lib.formats.jsonfile import write_json
 
 WIDTH, HEIGHT, FPS, NUM_FRAMES = 640, 360, 25, 250
 BOB_PIXELS, BOB_FRAMES = 3.0, 12.5  # walking bob: amplitude and period
@@ -190,6 +190,6 @@ def write_clip(path: str | Path, clip: SampleClip, fps: float = FPS) -> Path:
         writer.write(clip.frame(frame_idx))
     writer.release()
     truth = truth_path(path)
-    truth.write_text(json.dumps(clip.truth(fps)) + "\n")
+    write_json(truth, clip.truth(fps))
     os.replace(partial, path)
     return truth

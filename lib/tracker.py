@@ -15,6 +15,10 @@ from lib import geometry
 from lib.association import associate
 from lib.interfaces import (NUM_JOINTS, Detector, FrameResult, Matcher, PoseEstimator,
                             RejectedDetection, Track)
+from lib.memory.loop import MemoryLoop
+from lib.memory.tracks import MemoryParams, TrackMemory
+
+ASSOCIATIONS = ("published", "memory")
 
 
 class LightTracker:
@@ -38,7 +42,14 @@ class LightTracker:
     keyframe_after_empty: a keyframe without detections makes the next frame a keyframe.
     nms_iou_thresh: optional box NMS before pose estimation (published: off).
     empty_detections_end_tracks: when ``step`` is given detections and they are empty, the
-        frame is returned empty and every track ends, keyframe or not (PoseTrack scripts).
+        frame is returned empty and every track ends, keyframe or not (PoseTrack scripts;
+        published association only).
+    association: "published" (the rules above: the previous frame is the only history) or
+        "memory" (``lib.memory``: lost people kept for seconds and re-identified, one fused-cue
+        assignment at keyframes, boxes that follow the keypoints' velocity, a newcomer check
+        between keyframes; iou_thresh, pose_match and the empty-detections rule do not apply).
+    fps: frames per second of the video; the memory mode's times are in seconds.
+    memory_params: the memory mode's constants (``lib.memory.tracks.MemoryParams``).
 
     Detections whose enlarged box is invalid get no pose and no id; each ``FrameResult`` lists
     them in ``rejected`` (the OpenSVAI writer decides whether they become placeholders).
@@ -50,13 +61,16 @@ class LightTracker:
                  lost_top_k: int = 4, lost_score_thresh: float | None = None,
                  pose_match: str = "best", keyframe_after_empty: bool = True,
                  nms_iou_thresh: float | None = None, empty_detections_end_tracks: bool = False,
-                 num_joints: int = NUM_JOINTS):
+                 num_joints: int = NUM_JOINTS, association: str = "published",
+                 fps: float = 25.0, memory_params: MemoryParams | None = None):
         if int(keyframe_interval) != keyframe_interval or keyframe_interval < 1:
             raise ValueError(f"keyframe_interval must be a whole number >= 1, got {keyframe_interval}")
         if enlarge_scale <= 0:
             raise ValueError(f"enlarge_scale must be > 0, got {enlarge_scale}")
         if not 1 <= lost_top_k <= num_joints:
             raise ValueError(f"lost_top_k must be between 1 and {num_joints}, got {lost_top_k}")
+        if association not in ASSOCIATIONS:
+            raise ValueError(f"association must be one of {ASSOCIATIONS}, got {association!r}")
         if lost_score_thresh is None:
             lost_score_thresh = estimator.lost_score_thresh
         self.detector, self.estimator, self.matcher = detector, estimator, matcher
@@ -71,6 +85,14 @@ class LightTracker:
         self.nms_iou_thresh = nms_iou_thresh
         self.empty_detections_end_tracks = empty_detections_end_tracks
         self.num_joints = num_joints
+        self.association = association
+        self._memory = None
+        if association == "memory":
+            memory = TrackMemory(matcher if match_thresh >= 0 else None,
+                                 memory_params or MemoryParams(), fps=fps,
+                                 enlarge_scale=enlarge_scale)
+            self._memory = MemoryLoop(memory, keyframe_interval=self.keyframe_interval,
+                                      keyframe_after_empty=keyframe_after_empty)
         self.reset()
 
     def reset(self) -> None:
@@ -84,6 +106,8 @@ class LightTracker:
         self._mandatory_keyframe = False
         self._tracks: list[Track] = []  # the last frame's tracked persons
         self._track_keypoints = np.zeros((0, self.num_joints, 3))  # their poses, stacked
+        if self._memory is not None:
+            self._memory.reset()
 
     def step(self, image: np.ndarray, detections=None, *, frames_skipped: int = 0) -> FrameResult:
         """Track one frame.
@@ -101,6 +125,10 @@ class LightTracker:
         previous_idx = self._frame_idx - 1
         self._frame_idx += int(frames_skipped)
         result = FrameResult(frame_idx=self._frame_idx, is_keyframe=False)
+        if self._memory is not None:
+            self._memory_step(image, detections, result)
+            self._frame_idx += 1
+            return result
         keyframe = self._mandatory_keyframe or \
             self._frame_idx // self.keyframe_interval > previous_idx // self.keyframe_interval
         if self.empty_detections_end_tracks and detections is not None \
@@ -134,10 +162,47 @@ class LightTracker:
         """Detect, estimate poses and associate with the previous frame's tracks."""
         result.is_keyframe = True
         self._mandatory_keyframe = False
-        detected_xyxy = self._detect(image, detections, result)
-        result.num_persons += len(detected_xyxy)
-        if len(detected_xyxy) == 0:
+        boxes_xyxy = self._candidate_boxes(image, detections, result, result.rejected)
+        result.num_persons += len(boxes_xyxy) + len(result.rejected)
+        if not boxes_xyxy and not result.rejected:
             self._mandatory_keyframe = self.keyframe_after_empty
+        keypoints = self._estimate(image, boxes_xyxy, [None] * len(boxes_xyxy), result)
+        match = self._associate(boxes_xyxy, keypoints)
+        result.persons = [self._continue(None if col is None else self._tracks[col], box, kps)
+                          for col, box, kps in zip(match, boxes_xyxy, keypoints)]
+        self.estimator.assign([track.track_id for track in result.persons])
+        self._remember(result.persons, keypoints)
+
+    def _memory_step(self, image: np.ndarray, detections, result: FrameResult) -> None:
+        """One frame of the memory mode (``lib.memory.loop``) with this tracker's models."""
+        rejected: list[RejectedDetection] = []
+
+        def detect(frame):
+            rejected.clear()
+            return geometry.as_boxes(self._candidate_boxes(frame, detections, result, rejected))
+
+        def estimate(frame, boxes_xyxy, track_ids):
+            ids = [None] * len(boxes_xyxy) if track_ids is None else track_ids
+            return self._estimate(frame, list(boxes_xyxy), ids, result)
+
+        def is_lost(keypoints):
+            return geometry.top_k_mean_scores(keypoints, self.lost_top_k) < self.lost_score_thresh
+
+        step = self._memory.step(self._frame_idx, image, detect, estimate, is_lost,
+                                 self.estimator.assign)
+        result.is_keyframe = step.is_keyframe
+        if step.is_keyframe:
+            result.rejected = list(rejected)
+        result.persons = [Track(track_id, box, kps, first_frame=first, last_frame=self._frame_idx)
+                          for track_id, box, kps, first in zip(step.track_ids, step.boxes_xyxy,
+                                                               step.keypoints, step.first_frames)]
+        result.num_persons = len(result.persons)
+
+    def _candidate_boxes(self, image, detections, result: FrameResult,
+                         rejected: list[RejectedDetection]) -> list:
+        """This frame's detections enlarged by ``enlarge_scale``, the valid ones (xyxy); the
+        others are appended to ``rejected``."""
+        detected_xyxy = self._detect(image, detections, result)
         height, width = image.shape[:2]
         boxes_xyxy = []
         for index, box in enumerate(detected_xyxy.tolist()):
@@ -146,13 +211,8 @@ class LightTracker:
                     and geometry.box_valid(enlarged):
                 boxes_xyxy.append(enlarged)
             else:
-                result.rejected.append(RejectedDetection(index, detected_xyxy[index]))
-        keypoints = self._estimate(image, boxes_xyxy, [None] * len(boxes_xyxy), result)
-        match = self._associate(boxes_xyxy, keypoints)
-        result.persons = [self._continue(None if col is None else self._tracks[col], box, kps)
-                          for col, box, kps in zip(match, boxes_xyxy, keypoints)]
-        self.estimator.assign([track.track_id for track in result.persons])
-        self._remember(result.persons, keypoints)
+                rejected.append(RejectedDetection(index, detected_xyxy[index]))
+        return boxes_xyxy
 
     def _continue(self, track: Track | None, box_xyxy, keypoints: np.ndarray) -> Track:
         """This frame's record of ``track`` (None: a new track with the next id)."""

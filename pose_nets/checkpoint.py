@@ -16,7 +16,7 @@ import numpy as np
 import tensorflow as tf
 
 from lib.errors import LightTrackError
-from lib.weights import require_file
+from lib.weights import require_file, require_finite
 
 # optimiser state and counters that the original saved beside the model variables
 SKIPPED = re.compile(r"(/Adam|/Adam_1)$|^(beta1_power|beta2_power|Variable|global_step)$")
@@ -68,7 +68,9 @@ def read_checkpoint(path, shapes: Mapping[str, tuple[int, ...]]) -> dict[str, np
         problems = _mismatches(shapes, found)
         if problems:
             raise LightTrackError(f"{prefix} does not fit this network: " + "; ".join(problems))
-        return {name: reader.get_tensor(name) for name in shapes}
+        values = {name: reader.get_tensor(name) for name in shapes}
+        require_finite(values, prefix)
+        return values
     except (tf.errors.OpError, ValueError, RuntimeError, IndexError) as err:
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise LightTrackError(f"{prefix} is not a readable TF checkpoint: {reason}") from None

@@ -9,6 +9,9 @@ import logging
 from pathlib import Path
 
 from lib.errors import LightTrackError
+from lib.options import non_negative_int, positive_int, require_output_dir, require_weights
+from lib.outputs import OutputLock
+from lib.quiet import quiet_startup
 from lib.training.datasets import load_datasets
 from lib.training.examples import split_holdout
 
@@ -39,17 +42,17 @@ def parse_args(network: str, argv=None) -> argparse.Namespace:
     parser.add_argument("--posetrack-root", type=Path, help="PoseTrack'17 folder")
     parser.add_argument("--output-dir", type=Path, default=Path(f"train_log/{network}"),
                         help="snapshots and TensorBoard logs (default: %(default)s)")
-    parser.add_argument("--batch-size", type=int, help="samples per device and step, a "
+    parser.add_argument("--batch-size", type=positive_int, help="samples per device and step, a "
                         "multiple of 4 (default: 36 per GPU as published, 4 on the CPU)")
-    parser.add_argument("--max-iter", type=int, help="stop after this many iterations "
+    parser.add_argument("--max-iter", type=positive_int, help="stop after this many iterations "
                         "(default: 400 epochs)")
-    parser.add_argument("--epoch-size", type=int, help="iterations per epoch (snapshot and "
+    parser.add_argument("--epoch-size", type=positive_int, help="iterations per epoch (snapshot and "
                         "learning-rate unit; default: one pass over the training persons)")
     parser.add_argument("--init-weights", type=Path, help="checkpoint to start from by "
                         "variable name, e.g. an ImageNet backbone (default: random)")
-    parser.add_argument("--val-every", type=int, help="iterations between PCKh validations "
+    parser.add_argument("--val-every", type=positive_int, help="iterations between PCKh validations "
                         "(default: every epoch)")
-    parser.add_argument("--seed", type=int, default=0, help="default: %(default)s")
+    parser.add_argument("--seed", type=non_negative_int, default=0, help="default: %(default)s")
     return parser.parse_args(argv)
 
 
@@ -57,16 +60,20 @@ def train(network: str, args: argparse.Namespace) -> int:
     """Load the data, build the trainer and run it; returns 0."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     gpu_ids = parse_gpu_ids(args.gpus)
-    train_samples, val_samples = load_datasets(args.coco_root, args.posetrack_root)
-    if not val_samples:
-        train_samples, val_samples = split_holdout(train_samples, HOLDOUT_FRACTION, args.seed)
-    from pose_training.trainer import PoseTrainer, TrainConfig  # imports TensorFlow
-    config = TrainConfig(network=network, output_dir=args.output_dir,
-                         batch_size=args.batch_size, max_iter=args.max_iter,
-                         epoch_size=args.epoch_size, val_every=args.val_every, seed=args.seed)
-    trainer = PoseTrainer(config, train_samples, val_samples, gpu_ids=gpu_ids,
-                          init_weights=args.init_weights, resume=args.resume)
-    trainer.run()
+    require_weights(args.init_weights, "--init-weights")
+    require_output_dir(args.output_dir, "--output-dir")
+    with OutputLock(args.output_dir):
+        train_samples, val_samples = load_datasets(args.coco_root, args.posetrack_root)
+        if not val_samples:
+            train_samples, val_samples = split_holdout(train_samples, HOLDOUT_FRACTION, args.seed)
+        with quiet_startup():
+            from pose_training.trainer import PoseTrainer, TrainConfig  # imports TensorFlow
+        config = TrainConfig(network=network, output_dir=args.output_dir,
+                             batch_size=args.batch_size, max_iter=args.max_iter,
+                             epoch_size=args.epoch_size, val_every=args.val_every, seed=args.seed)
+        trainer = PoseTrainer(config, train_samples, val_samples, gpu_ids=gpu_ids,
+                              init_weights=args.init_weights, resume=args.resume)
+        trainer.run()
     return 0
 
 

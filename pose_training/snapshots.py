@@ -16,6 +16,7 @@ import numpy as np
 import tensorflow as tf
 
 from lib.errors import LightTrackError
+from lib.weights import require_finite
 from pose_nets.checkpoint import checkpoint_prefix, read_checkpoint, save_checkpoint
 
 log = logging.getLogger(__name__)
@@ -58,15 +59,21 @@ def read_training_state(path, weight_shapes: Mapping[str, tuple], slot_names) ->
     """(network values, optimiser slot values, iteration) of a snapshot written by
     ``save_snapshot``; LightTrackError naming the file if anything is missing."""
     weights = read_checkpoint(path, weight_shapes)
-    reader = tf.train.load_checkpoint(checkpoint_prefix(path))
-    names = set(reader.get_variable_to_shape_map())
-    missing = [n for n in [*slot_names, "global_step"] if n not in names]
-    if missing:
-        raise LightTrackError(f"{path} holds no optimiser state ({missing[0]} and "
-                              f"{len(missing) - 1} more missing): resume needs a training "
-                              "snapshot, or start without -c and give it as --init-weights")
-    slots = {n: reader.get_tensor(n) for n in slot_names}
-    return weights, slots, int(reader.get_tensor("global_step"))
+    try:
+        reader = tf.train.load_checkpoint(checkpoint_prefix(path))
+        names = set(reader.get_variable_to_shape_map())
+        missing = [n for n in [*slot_names, "global_step"] if n not in names]
+        if missing:
+            raise LightTrackError(f"{path} holds no optimiser state ({missing[0]} and "
+                                  f"{len(missing) - 1} more missing): resume needs a training "
+                                  "snapshot, or start without -c and give it as --init-weights")
+        slots = {n: reader.get_tensor(n) for n in slot_names}
+        iteration = int(reader.get_tensor("global_step"))
+    except (tf.errors.OpError, ValueError, RuntimeError) as err:
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise LightTrackError(f"{path} is not a readable training snapshot: {reason}") from None
+    require_finite(slots, path)
+    return weights, slots, iteration
 
 
 def initial_values(shapes: Mapping[str, tuple], init_weights=None) -> dict:
@@ -80,12 +87,19 @@ def initial_values(shapes: Mapping[str, tuple], init_weights=None) -> dict:
     if not Path(prefix + ".index").is_file():
         raise LightTrackError(f"{prefix}.index not found: give an existing checkpoint to "
                               "--init-weights (see weights/README.md)")
-    reader = tf.train.load_checkpoint(prefix)
-    available = reader.get_variable_to_shape_map()
-    copied = [n for n, s in shapes.items() if tuple(available.get(n, ())) == tuple(s)]
+    try:
+        reader = tf.train.load_checkpoint(prefix)
+        available = reader.get_variable_to_shape_map()
+        copied = [n for n, s in shapes.items() if tuple(available.get(n, ())) == tuple(s)]
+        values = {name: np.asarray(reader.get_tensor(name), np.float32) for name in copied}
+    except (tf.errors.OpError, ValueError, RuntimeError) as err:
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise LightTrackError(f"--init-weights {prefix} is not a readable TF checkpoint: "
+                              f"{reason}") from None
     if not copied:
         raise LightTrackError(f"{prefix} shares no variable name and shape with this network: "
                               "see weights/README.md for the expected names")
+    require_finite(values, prefix)
     log.info("%s: %d of %d variables initialised from it, the other %d random", prefix,
              len(copied), len(shapes), len(shapes) - len(copied))
-    return {name: np.asarray(reader.get_tensor(name), np.float32) for name in copied}
+    return values

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from lib.joints import TRACK_COLORS
+from lib.outputs import temporary_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "demo" / "sample.mp4"
@@ -79,8 +80,9 @@ def test_window_shows_tracked_skeletons_and_q_stops(xvfb, tmp_path):
                             text=True)
     try:
         path = tmp_path / "jsons" / "sample.json"
+        running = Path(temporary_path(str(path)))  # the JSON's name until the run ends
         deadline = time.time() + 180
-        while time.time() < deadline and demo.poll() is None and len(json_frames(path)) < 15:
+        while time.time() < deadline and demo.poll() is None and len(json_frames(running)) < 15:
             time.sleep(0.2)
         windows = subprocess.run(["xdotool", "search", "--name", "LightTrack"], env=env,
                                  capture_output=True, text=True).stdout.split()

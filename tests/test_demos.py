@@ -18,6 +18,7 @@ import demo_video_mobile
 from lib.cli import run_main
 from lib.geometry import iou_matrix, xywh_to_xyxy
 from lib.joints import TRACK_COLORS
+from lib.outputs import temporary_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "demo" / "sample.mp4"
@@ -27,12 +28,17 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory):
-    """One run of the video demo on the whole sample clip, with the demos' defaults."""
+    """One run of the video demo on the whole sample clip with the demos' components and the
+    published association (the id checks below; the memory association, the demos' default,
+    gives one person a third id for a while where the two photos overlap completely, and is
+    tested with scripted fakes in tests/lib/test_tracker_memory.py and on the real-pixel set by
+    make eval-real)."""
     if not SAMPLE.exists():
         subprocess.run([sys.executable, "-m", "data.demo.make_sample"], cwd=ROOT, check=True)
     out = tmp_path_factory.mktemp("demo")
     assert demo_video_mobile.main(["--video", str(SAMPLE), "--output", str(out),
-                                   "--export", "csv", "--no-display"]) == 0
+                                   "--export", "csv", "--no-display",
+                                   "--association", "published"]) == 0
     return out
 
 
@@ -175,8 +181,9 @@ def test_ctrl_c_keeps_a_valid_json_of_the_frames_done(tmp_path):
                              "--output", str(tmp_path), "--matcher", "oks"], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     path = tmp_path / "jsons" / "sample.json"
+    partial = Path(temporary_path(str(path)))  # the name while running
     deadline = time.time() + 120
-    while time.time() < deadline and (not path.exists() or path.stat().st_size < 2000):
+    while time.time() < deadline and (not partial.exists() or partial.stat().st_size < 2000):
         time.sleep(0.2)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
@@ -187,3 +194,13 @@ def test_ctrl_c_keeps_a_valid_json_of_the_frames_done(tmp_path):
     assert [f["image"]["id"][0] for f in frames] == list(range(len(frames)))
     assert int(cv2.VideoCapture(str(tmp_path / "videos" / "sample_out.mp4"))
                .get(cv2.CAP_PROP_FRAME_COUNT)) == len(frames)
+
+
+def test_demos_default_to_the_memory_association_and_posetrack_scripts_to_published():
+    import demo_camera_mobile
+    import process_posetrack18_with_lighttrack_MSRA152 as posetrack_script
+    import track_videos
+    assert demo_video_mobile.parse_args(["--video", "x.mp4"]).association == "memory"
+    assert demo_camera_mobile.parse_args([]).association == "memory"
+    assert track_videos.parse_args(["x.mp4"]).association == "memory"
+    assert posetrack_script.parse_args([]).association == "published"

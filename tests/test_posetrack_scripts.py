@@ -13,7 +13,7 @@ import replicate_ablations
 from tests.conftest import TINY_VIDEOS
 from lib.cli import run_main
 from lib.batch.ablation import Config, configurations, format_table, run_config
-from lib.batch.process import estimator_factory
+from lib.batch.process import PoseTrackModels
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,14 +74,17 @@ def test_bad_input_gives_one_line(tiny_posetrack, tmp_path, capsys):
 def test_ablation_grid_and_table(tiny_posetrack, tmp_path):
     assert configurations() == [Config("det", True), Config("det", False), Config("gt", True),
                                 Config("gt", False)]
+    assert configurations((2,), ("published", "memory"))[4:] == [
+        Config("det", True, 2, "memory"), Config("det", False, 2, "memory"),
+        Config("gt", True, 2, "memory"), Config("gt", False, 2, "memory")]
     seen = []
 
     def fake_evaluate(gt_dir, pred_dir):
         seen.append(sorted(p.name for p in Path(pred_dir).iterdir()))
         return {"mAP": 90.0, "MOTA": 80.25, "MOTP": 70.0}
 
-    metrics = run_config(Config("gt", False, 3), str(tiny_posetrack), str(tmp_path), estimator_factory(
-        "oracle", data_root=str(tiny_posetrack)), None, evaluate=fake_evaluate)
+    metrics = run_config(Config("gt", False, 3), str(tiny_posetrack), str(tmp_path),
+                         PoseTrackModels("oracle", str(tiny_posetrack)), evaluate=fake_evaluate)
     assert seen == [[f"{n}.json" for n in TINY_VIDEOS]]
     table = format_table([("LightTrack", Config("gt", False, 3), metrics)])
     assert table.splitlines()[0] == "| Methods | Det Mode | Pose Match | mAP | MOTA | MOTP |"
@@ -91,7 +94,8 @@ def test_ablation_grid_and_table(tiny_posetrack, tmp_path):
 def test_ablation_script_with_the_evaluator(tiny_posetrack, tmp_path, capsys):
     assert replicate_ablations.main(["--data-root", str(tiny_posetrack), "--work-dir", str(tmp_path),
                                      "--pose", "oracle", "--matcher", "none"]) == 0
-    rows = capsys.readouterr().out.strip().splitlines()[-4:]
+    rows = capsys.readouterr().out.strip().splitlines()[-8:]
     assert [r.split("|")[2:4] for r in rows] == [[" DET ", " Yes "], [" DET ", " No "],
-                                                 [" GT ", " Yes "], [" GT ", " No "]]
-    assert all(float(r.split("|")[4]) > 90 for r in rows[2:])  # oracle poses on GT boxes
+                                                 [" GT ", " Yes "], [" GT ", " No "]] * 2
+    assert ["memory" in r.split("|")[1] for r in rows] == [False] * 4 + [True] * 4
+    assert all(float(r.split("|")[4]) > 90 for r in rows[2:4] + rows[6:])  # oracle on GT boxes

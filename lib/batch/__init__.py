@@ -1,1 +1,1 @@
-"""Batch tracking of PoseTrack-layout folders: frame sources, oracle, ablations (no framework)."""
+"""Whole-video batches (PoseTrack layout, video files), here or on Ray workers; oracle, ablation."""

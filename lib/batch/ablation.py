@@ -11,9 +11,10 @@ import shutil
 from dataclasses import dataclass
 from typing import Callable
 
+from lib.errors import LightTrackError
 from lib.eval import posetrack as posetrack_eval
 from lib.formats.posetrack import convert_folder
-from lib.batch.process import INPUT_DIRS, PRESET, posetrack_tracker, process_videos
+from lib.batch.process import INPUT_DIRS, PRESET, PoseTrackModels, PoseTrackRun, process_videos
 
 DROP_THRESH = {"det": 0.8, "gt": 0.7}  # published keypoint-dropping thresholds (README)
 BBOX_THRESH = 0.4                      # published converter -e
@@ -21,46 +22,50 @@ BBOX_THRESH = 0.4                      # published converter -e
 
 @dataclass(frozen=True)
 class Config:
-    """One ablation run: ``det_mode`` "det" or "gt", pose matching on/off, keyframe interval."""
+    """One ablation run: ``det_mode`` "det" or "gt", pose matching on/off, keyframe interval,
+    and the tracker's association ("published" or "memory", ``LightTracker``)."""
 
     det_mode: str
     pose_match: bool
     keyframe_interval: int = PRESET["keyframe_interval"]
+    association: str = "published"
 
     @property
     def name(self) -> str:
-        return f"{self.det_mode}_match{int(self.pose_match)}_kf{self.keyframe_interval}"
+        suffix = "" if self.association == "published" else f"_{self.association}"
+        return f"{self.det_mode}_match{int(self.pose_match)}_kf{self.keyframe_interval}{suffix}"
 
 
-def configurations(keyframe_intervals=(PRESET["keyframe_interval"],)) -> list[Config]:
-    """The published grid: DET then GT, pose matching on then off, for each interval."""
-    return [Config(mode, match, k) for k in keyframe_intervals for mode in ("det", "gt")
-            for match in (True, False)]
+def configurations(keyframe_intervals=(PRESET["keyframe_interval"],),
+                   associations=("published",)) -> list[Config]:
+    """The published grid (DET then GT, pose matching on then off, for each interval), once per
+    association."""
+    return [Config(mode, match, k, association) for association in associations
+            for k in keyframe_intervals for mode in ("det", "gt") for match in (True, False)]
 
 
-def run_config(config: Config, data_root: str, work_dir: str,
-               estimator_for: Callable[[str], tuple], matcher, *,
+def run_config(config: Config, data_root: str, work_dir: str, models: PoseTrackModels, *,
                match_thresh: float = PRESET["match_thresh"],
-               split: str = "val",
-               posetrack_format: int = 18, progress: bool = False,
+               posetrack_format: int = 18, progress: bool = False, pool=None,
                evaluate: Callable[[str, str], dict] = posetrack_eval.evaluate) -> dict:
     """Track, convert and evaluate one configuration; its files go to ``work_dir/<name>/``
-    (cleared first). estimator_for(video) gives the (pose estimator, frame filter) of a video
-    (``lib.batch.process.estimator_factory``); ``match_thresh``
-    is the matcher distance used when pose matching is on (published 1.0 for the SGCN)."""
+    (cleared first). ``models``: the pose estimator and matcher (loaded once per worker of
+    ``pool``, a ``lib.batch.parallel.worker_pool``; default: here); ``match_thresh`` is the
+    matcher distance used when pose matching is on (published 1.0 for the SGCN).
+    LightTrackError if a video fails."""
     run_dir = os.path.join(work_dir, config.name)
     shutil.rmtree(run_dir, ignore_errors=True)
     tracked, predictions = os.path.join(run_dir, "results_openSVAI"), os.path.join(run_dir, "predictions")
-    gt_dir = os.path.join(data_root, "annotations", split)
-    match_thresh = match_thresh if config.pose_match else -1.0
-
-    def make_tracker(estimator):
-        return posetrack_tracker(estimator, matcher, match_thresh=match_thresh,
-                                 keyframe_interval=config.keyframe_interval)
-
-    process_videos(os.path.join(data_root, INPUT_DIRS[config.det_mode]), tracked, estimator_for,
-                   make_tracker, image_root=os.path.join(data_root, "images", split),
-                   progress=progress)
+    gt_dir = os.path.join(data_root, "annotations", models.split)
+    spec = PoseTrackRun(models, keyframe_interval=config.keyframe_interval,
+                        match_thresh=match_thresh if config.pose_match else -1.0,
+                        association=config.association,
+                        image_root=os.path.join(data_root, "images", models.split))
+    batch = process_videos(os.path.join(data_root, INPUT_DIRS[config.det_mode]), tracked, spec,
+                           pool=pool, progress=progress)
+    if batch.failed:
+        raise LightTrackError(f"{config.name}: {len(batch.failed)} videos failed, first "
+                              f"{batch.failed[0].name}: {batch.failed[0].error}")
     convert_folder(gt_dir, tracked, predictions, posetrack_format=posetrack_format,
                    bbox_thresh=BBOX_THRESH, drop_thresh=DROP_THRESH[config.det_mode], track=True)
     return evaluate(gt_dir, predictions)

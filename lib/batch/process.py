@@ -4,27 +4,26 @@ Each detection (or GT-location) file ``<video>.json`` in OpenSVAI layout (SPEC ย
 source (``video_frames``: each frame's image and its detections) for ``lib.runner.run``, and its
 sink an ``OpenSVAIWriter`` on ``<video>.json`` (OpenSVAI, SPEC ยง2.2) in the output folder. A
 video is written to ``<video>.json.partial`` and renamed when finished, so an interrupted run
-resumes with the first unfinished video.
+resumes with the unfinished videos. ``PoseTrackRun`` is the pipeline spec that
+``lib.batch.parallel`` runs per video, in this process or on Ray workers.
 """
 from __future__ import annotations
 
-import logging
 import os
+from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 import cv2
 import numpy as np
-from tqdm import tqdm
 
 from lib import components, geometry
 from lib.errors import LightTrackError
 from lib.formats.opensvai import OpenSVAIFrame, OpenSVAIWriter, read_opensvai
 from lib.formats.posetrack import natural_key
 from lib.batch.oracle import ORACLE, OracleEstimator
-from lib.runner import Frame, run
+from lib.batch.parallel import BatchRun, VideoJob, partial_file, run_videos
+from lib.runner import Frame, Statistics, run
 from lib.tracker import LightTracker
-
-log = logging.getLogger(__name__)
 
 DET_SCORE_THRESH = 0.4  # published: detections below this score are not read
 INPUT_DIRS = {"det": "detections_openSVAI", "gt": "annotations_openSVAI"}  # under the data root
@@ -118,44 +117,74 @@ def video_frames(frames: list[OpenSVAIFrame], *, fallback_image_dir: str | None 
 
 def track_video(tracker: LightTracker, det_path: str, out_path: str, *,
                 follow: FrameFilter = _unchanged, fallback_image_dir: str | None = None,
-                score_thresh: float = DET_SCORE_THRESH, progress: bool = True) -> int:
-    """Track one video's detection file into ``out_path``; returns its number of frames.
-    ``follow``: the estimator's frame filter (see ``estimator_factory``)."""
+                score_thresh: float = DET_SCORE_THRESH, progress=None) -> Statistics:
+    """Track one video's detection file into ``out_path`` (written as ``out_path.partial``,
+    renamed when finished); returns its statistics. ``follow``: the estimator's frame filter
+    (see ``estimator_factory``); ``progress``: an optional tqdm-like ``update(1)`` per frame."""
     frames = read_opensvai(det_path)
     source = video_frames(frames, fallback_image_dir=fallback_image_dir, score_thresh=score_thresh)
-    partial = out_path + ".partial"
-    with tqdm(total=len(frames), desc=video_name(det_path), leave=False,
-              disable=not progress) as bar:
-        run(tracker, follow(source), [OpenSVAIWriter(partial, placeholders=False)], progress=bar)
-    os.replace(partial, out_path)
-    return len(frames)
+    with partial_file(out_path) as partial:
+        return run(tracker, follow(source), [OpenSVAIWriter(partial, placeholders=False)],
+                   progress=progress)
 
 
-def process_videos(input_dir: str, output_dir: str,
-                   estimator_for: Callable[[str], tuple[object, FrameFilter]],
-                   make_tracker: Callable[[object], LightTracker], *,
-                   image_root: str | None = None, score_thresh: float = DET_SCORE_THRESH,
-                   progress: bool = True) -> dict[str, str]:
-    """Track every video of ``input_dir`` into ``output_dir`` (created), skipping finished ones.
+@dataclass(frozen=True)
+class PoseTrackModels:
+    """What each worker loads once: the pose estimator named ``pose`` (or, for the oracle,
+    the annotations of ``data_root/annotations/<split>``) and the matcher named ``matcher``."""
 
-    estimator_for(video_name) gives the video's (estimator, frame filter), as
-    ``estimator_factory`` does; make_tracker(estimator) the tracker around it (e.g. a
-    ``posetrack_tracker``). image_root: the ``images/<split>`` folder tried when a frame's own
-    folder/name does not exist. Returns video name -> "done" or "skipped".
-    """
-    paths = video_files(input_dir)
-    os.makedirs(output_dir, exist_ok=True)
-    status = {}
-    for path in tqdm(paths, desc="videos", disable=not progress):
-        name = video_name(path)
-        out_path = os.path.join(output_dir, os.path.basename(path))
-        if os.path.exists(out_path):
-            log.info("%s already finished, skipped", out_path)
-            status[name] = "skipped"
-            continue
-        fallback = os.path.join(image_root, name) if image_root else None
-        estimator, follow = estimator_for(name)
-        track_video(make_tracker(estimator), path, out_path, follow=follow,
-                    fallback_image_dir=fallback, score_thresh=score_thresh, progress=progress)
-        status[name] = "done"
-    return status
+    pose: str
+    data_root: str
+    split: str = "val"
+    pose_weights: str | None = None
+    oracle_noise: float = 0.0
+    matcher: str = "none"
+    matcher_weights: str | None = None
+
+    def load(self):
+        """(estimator_for, matcher): see ``estimator_factory``; the matcher may be None."""
+        return (estimator_factory(self.pose, data_root=self.data_root, split=self.split,
+                                  weights_path=self.pose_weights, oracle_noise=self.oracle_noise),
+                components.build("matcher", self.matcher, weights_path=self.matcher_weights))
+
+
+@dataclass(frozen=True)
+class PoseTrackRun:
+    """The PoseTrack batch as a pipeline spec of ``lib.batch.parallel``: the models, the
+    tracker settings of ``posetrack_tracker`` and where frame images are looked up.
+    image_root: the ``images/<split>`` folder tried when a frame's own folder/name does not
+    exist. association: the tracker's association ("published", the scripts' default, or
+    "memory")."""
+
+    models: PoseTrackModels
+    keyframe_interval: int = PRESET["keyframe_interval"]
+    match_thresh: float = PRESET["match_thresh"]
+    image_root: str | None = None
+    score_thresh: float = DET_SCORE_THRESH
+    association: str = "published"
+
+    def track(self, loaded, job: VideoJob, progress=None) -> Statistics:
+        """Track the detection file ``job.source`` into ``job.out_path``."""
+        estimator_for, matcher = loaded
+        estimator, follow = estimator_for(job.name)
+        tracker = posetrack_tracker(estimator, matcher, keyframe_interval=self.keyframe_interval,
+                                    match_thresh=self.match_thresh, association=self.association)
+        fallback = os.path.join(self.image_root, job.name) if self.image_root else None
+        return track_video(tracker, job.source, job.out_path, follow=follow,
+                           fallback_image_dir=fallback, score_thresh=self.score_thresh,
+                           progress=progress)
+
+
+def process_videos(input_dir: str, output_dir: str, spec: PoseTrackRun, *, pool=None,
+                   progress: bool = True) -> BatchRun:
+    """Track every video of ``input_dir`` into ``output_dir`` (created), skipping finished ones,
+    on ``pool`` (a ``lib.batch.parallel.worker_pool``; default: one after the other here).
+    The unfinished videos' detection files are read first: a malformed one stops the batch
+    with LightTrackError naming it before any model loads. A video that fails while it is
+    tracked is listed in the result (``BatchRun.failed``) and the others are tracked."""
+    jobs = [VideoJob(video_name(path), path, os.path.join(output_dir, os.path.basename(path)))
+            for path in video_files(input_dir)]
+    for job in jobs:
+        if not os.path.exists(job.out_path):
+            read_opensvai(job.source)
+    return run_videos(jobs, spec, pool=pool, progress=progress)

@@ -8,6 +8,7 @@ without a point list were never kept, and points inside the GT ignore regions ar
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -67,6 +68,12 @@ def _value(entry, key, default=None):
     return value
 
 
+def _score(value) -> float:
+    """A joint score; a missing, null or non-finite one is ``MISSING_SCORE`` (ranked last)."""
+    score = MISSING_SCORE if value is None else float(value)
+    return score if math.isfinite(score) else MISSING_SCORE
+
+
 def _empty_person():
     return (np.zeros((NUM_JOINTS, 2)), np.zeros(NUM_JOINTS, bool),
             np.full(NUM_JOINTS, np.nan))
@@ -81,7 +88,7 @@ def _person_2017(rect: dict) -> PosePerson:
         joint = int(joint)
         keypoints[joint] = float(_value(point, "x")), float(_value(point, "y"))
         present[joint] = True
-        scores[joint] = float(_value(point, "score", MISSING_SCORE))
+        scores[joint] = _score(_value(point, "score"))
     head = [_value(rect, key) for key in ("x1", "y1", "x2", "y2")]
     head_box = tuple(float(v) for v in head) if None not in head else None
     return PosePerson(keypoints, present, scores, _value(rect, "track_id"), head_box)
@@ -114,6 +121,7 @@ def _person_2018(annotation: Annotation) -> PosePerson:
     keypoints = np.where(present[:, None], kps[:, :2], 0.0)
     scores = annotation.scores if annotation.scores is not None else np.full(NUM_JOINTS,
                                                                             MISSING_SCORE)
+    scores = np.where(np.isfinite(scores), scores, MISSING_SCORE)  # null or NaN: no score
     head_box = None
     if annotation.head_box_xywh is not None:
         head_box = xywh_to_xyxy([float(v) for v in annotation.head_box_xywh])

@@ -1,12 +1,12 @@
 """poseval's printed tables and JSON result files for ``evaluate`` results (no framework)."""
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
 import numpy as np
 
+from lib.formats.jsonfile import dumps, write_json
 from lib.joints import JOINT_NAMES
 
 # the printed groups (SPEC §7.6): joint indices averaged per column, Total is the 16th value
@@ -63,7 +63,7 @@ def _plain(values) -> list:
 
 
 def _write(path: Path, content: dict) -> Path:
-    path.write_text(json.dumps(content))
+    write_json(path, content)
     return path
 
 
@@ -96,4 +96,4 @@ def summary_line(result: dict) -> str:
         value = result[key]
         summary[key] = None if value is None or math.isnan(value) else round(value, 4)
     summary["IDSW"] = result["IDSW"]
-    return json.dumps(summary)
+    return dumps(summary)

@@ -1,10 +1,17 @@
-"""Reading and writing the project's JSON files with one-line errors that name the file."""
+"""Reading and writing the project's JSON files with one-line errors that name the file.
+
+Every JSON the project writes goes through ``dumps``: strict JSON (RFC 8259) with no ``NaN`` or
+``Infinity`` tokens; a non-finite float is written as ``null`` ("no value"), which the readers
+of every format here accept where a score or metric may be missing. Files are written to a
+temporary name and renamed when complete (``lib.outputs``), so no reader ever sees half a file.
+"""
 from __future__ import annotations
 
 import json
-import os
+import math
 
 from lib.errors import LightTrackError
+from lib.outputs import write_bytes
 
 
 def load_json(path) -> object:
@@ -14,14 +21,30 @@ def load_json(path) -> object:
             return json.load(f)
     except FileNotFoundError as err:
         raise LightTrackError(f"{path}: file not found") from err
+    except IsADirectoryError as err:
+        raise LightTrackError(f"{path}: is a folder, not a JSON file") from err
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise LightTrackError(f"{path}: not valid JSON ({err})") from err
 
 
-def write_json(path: str, document) -> None:
-    """Write ``document`` as compact JSON, creating the parent folder."""
-    folder = os.path.dirname(path)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(document, f, separators=(",", ":"))
+def finite(document):
+    """``document`` with every non-finite float (NaN, ±inf) replaced by None, recursively."""
+    if isinstance(document, float):
+        return document if math.isfinite(document) else None
+    if isinstance(document, dict):
+        return {key: finite(value) for key, value in document.items()}
+    if isinstance(document, (list, tuple)):
+        return [finite(value) for value in document]
+    return document
+
+
+def dumps(document, *, indent: int | None = None) -> str:
+    """Strict JSON text of ``document`` (compact unless ``indent``); NaN and ±inf become null."""
+    separators = (",", ":") if indent is None else (",", ": ")
+    return json.dumps(finite(document), separators=separators, indent=indent, allow_nan=False)
+
+
+def write_json(path, document, *, indent: int | None = None) -> None:
+    """Write ``document`` as strict JSON (``dumps``) through a temporary name, creating the
+    parent folder; a failed write raises LightTrackError naming ``path``."""
+    write_bytes(str(path), (dumps(document, indent=indent) + "\n").encode("utf-8"))

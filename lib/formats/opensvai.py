@@ -9,16 +9,16 @@ frames as placeholders.
 """
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass
 
 import numpy as np
 
 from lib.errors import LightTrackError
-from lib.formats.jsonfile import load_json
+from lib.formats.jsonfile import dumps, load_json
 from lib.geometry import xyxy_to_xywh
 from lib.interfaces import RejectedDetection, Track
+from lib.joints import NUM_JOINTS
+from lib.outputs import OutputLock, replace, temporary_path, write_error
 
 PLACEHOLDER_BOX = [0, 0, 2, 2]
 
@@ -60,27 +60,52 @@ class OpenSVAIWriter:
 
     placeholders: write each rejected detection as a placeholder candidate (the published
     demos) or leave it out (the published PoseTrack scripts).
+
+    The file is written as ``lib.outputs.temporary_path(path)`` and renamed to ``path`` by
+    ``close``; ``<path>.lock`` keeps a second run off it. A failed write (full disk) puts the
+    file back to its last complete frame and raises LightTrackError naming ``path``.
     """
 
     _CLOSE = b"\n]\n"
 
     def __init__(self, path: str, *, placeholders: bool = True):
         self.path, self.placeholders = path, placeholders
-        try:
-            self._file = open(path, "wb")
-        except OSError as err:
-            raise LightTrackError(f"cannot write {path}: {err.strerror}") from err
+        self._lock = OutputLock(path)
+        self._temporary = temporary_path(path)
         self._count = 0
-        self._file.write(b"[" + self._CLOSE)
-        self._file.flush()
+        try:
+            self._file = open(self._temporary, "wb", buffering=0)
+            self._write_all(b"[" + self._CLOSE)
+        except OSError as err:
+            self._lock.release()
+            raise write_error(path, err) from None
+        self._size = len(b"[" + self._CLOSE)  # bytes of the last complete list
+
+    def _write_all(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[self._file.write(view):]
 
     def write_frame(self, frame: dict) -> None:
         """Append one frame dict (as built by ``frame_to_dict``)."""
-        body = json.dumps(frame, separators=(",", ":")).encode()
-        self._file.seek(-len(self._CLOSE), os.SEEK_END)
-        self._file.write((b",\n" if self._count else b"\n") + body + self._CLOSE)
-        self._file.flush()
+        body = dumps(frame).encode()
+        try:
+            self._file.seek(self._size - len(self._CLOSE))
+            self._write_all((b",\n" if self._count else b"\n") + body + self._CLOSE)
+        except OSError as err:
+            self._restore()
+            raise write_error(self.path, err) from None
+        self._size = self._file.tell()
         self._count += 1
+
+    def _restore(self) -> None:
+        """Cut the file back to its last complete list (best effort: the disk may be full)."""
+        try:
+            self._file.truncate(self._size - len(self._CLOSE))
+            self._file.seek(self._size - len(self._CLOSE))
+            self._write_all(self._CLOSE)
+        except OSError:
+            pass
 
     def write(self, frame, result) -> None:
         """Runner sink: append a tracked frame (``lib.runner.Frame``, ``FrameResult``)."""
@@ -89,7 +114,14 @@ class OpenSVAIWriter:
                                        rejected))
 
     def close(self) -> None:
-        self._file.close()
+        """Close the file and give it its final name (it holds every frame written)."""
+        if self._file.closed:
+            return
+        try:
+            self._file.close()
+            replace(self._temporary, self.path)
+        finally:
+            self._lock.release()
 
 
 @dataclass
@@ -123,10 +155,14 @@ def read_opensvai(path: str) -> list[OpenSVAIFrame]:
     data = load_json(path)
     if not isinstance(data, list):
         raise LightTrackError(f"{path}: an OpenSVAI file is a JSON list of frames")
-    try:
-        return [_parse_frame(item) for item in data]
-    except (KeyError, TypeError, ValueError, IndexError) as err:
-        raise LightTrackError(f"{path}: malformed OpenSVAI frame ({err!r})") from err
+    frames = []
+    for position, item in enumerate(data):
+        try:
+            frames.append(_parse_frame(item))
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as err:
+            raise LightTrackError(f"{path}: malformed OpenSVAI frame at position {position} "
+                                  f"({type(err).__name__}: {err})") from None
+    return frames
 
 
 def _parse_frame(item: dict) -> OpenSVAIFrame:
@@ -143,9 +179,12 @@ def _parse_candidate(cand: dict) -> Candidate:
     box = np.asarray(cand["det_bbox"], dtype=np.float64).reshape(4)
     score = cand.get("det_score", 1)
     score = float(score[0] if isinstance(score, list) else score)
-    track_id = cand.get("track_id")
+    track_id, track_score = cand.get("track_id"), cand.get("track_score")
     kps = cand.get("pose_keypoints_2d")
+    if kps and len(kps) != 3 * NUM_JOINTS:
+        raise ValueError(f"pose_keypoints_2d holds {len(kps)} values; {3 * NUM_JOINTS} expected "
+                         f"(x, y, score of {NUM_JOINTS} joints)")
     return Candidate(box_xywh=box, det_score=score,
                      track_id=None if track_id is None else int(track_id),
-                     track_score=cand.get("track_score"),
+                     track_score=None if track_score is None else float(track_score),
                      keypoints=None if not kps else np.asarray(kps, np.float64).reshape(-1, 3))

@@ -166,10 +166,12 @@ def image_path(frame: OpenSVAIFrame) -> str:
     return f"images/{split}/{video}/{frame.name}"
 
 
-def _people(frame: OpenSVAIFrame, bbox_thresh: float, drop_thresh: float, track: bool):
+def _people(frame: OpenSVAIFrame, bbox_thresh: float, drop_thresh: float, track: bool,
+            source: str = ""):
     """(track id, box xywh, track score, keypoints (15, 3) with dropped joints zeroed, kept (15,))
     of each candidate with ``det_score >= bbox_thresh`` and a joint scored above ``drop_thresh``;
-    in pose mode the track id is the candidate's position in its frame."""
+    in pose mode the track id is the candidate's position in its frame. In track mode a person
+    without a track id raises LightTrackError naming ``source`` and the frame."""
     people = []
     for cand in frame.candidates:
         if cand.det_score < bbox_thresh or cand.keypoints is None or cand.is_placeholder:
@@ -178,6 +180,9 @@ def _people(frame: OpenSVAIFrame, bbox_thresh: float, drop_thresh: float, track:
         if not kept.any():
             continue
         keypoints = np.where(kept[:, None], cand.keypoints, 0.0)
+        if track and cand.track_id is None:
+            raise LightTrackError(f"{source}: frame {frame.name} has a person without a track_id "
+                                  "(null); -m track needs one for every person (or use -m pose)")
         track_id = cand.track_id if track else len(people)
         score = (cand.track_score or 0.0) if track else 0.0
         people.append((track_id, cand.box_xywh, score, keypoints, kept))
@@ -207,7 +212,8 @@ def to_posetrack17(frames: list[OpenSVAIFrame], gt_doc: dict, *, bbox_thresh: fl
     annolist = []
     for frame, gt_image in zip(frames, _gt_images(gt_doc, frames, source)):
         rects = []
-        for track_id, box_xywh, score, kps, kept in _people(frame, bbox_thresh, drop_thresh, track):
+        people = _people(frame, bbox_thresh, drop_thresh, track, source)
+        for track_id, box_xywh, score, kps, kept in people:
             points = [{"x": [float(kps[j, 0])], "y": [float(kps[j, 1])], "score": [float(kps[j, 2])],
                        "id": [j]} for j in np.flatnonzero(kept).tolist()]
             x1, y1, x2, y2 = xywh_to_xyxy(box_xywh)
@@ -226,7 +232,7 @@ def to_posetrack18(frames: list[OpenSVAIFrame], gt_doc: dict, *, bbox_thresh: fl
     for frame, gt_image in zip(frames, _gt_images(gt_doc, frames, source)):
         images.append({k: gt_image[k] for k in ("file_name", "id", "frame_id", "vid_id",
                                                  "nframes", "is_labeled") if k in gt_image})
-        for track_id, box, _, kps, kept in _people(frame, bbox_thresh, drop_thresh, track):
+        for track_id, box, _, kps, kept in _people(frame, bbox_thresh, drop_thresh, track, source):
             visible = np.column_stack([kps[:, :2], kept.astype(float)])
             annotations.append(annotation18(ann_id=len(annotations), image=gt_image["id"],
                                             track_id=track_id, keypoints=visible, box_xywh=box,

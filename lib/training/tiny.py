@@ -5,12 +5,12 @@ one distinct colour disc per keypoint. Everything follows from the seed.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from lib.formats.jsonfile import write_json
 from lib.training.annotations import COCO_SOURCES
 
 IMAGE_SIZE = (256, 320)  # (H, W)
@@ -61,11 +61,6 @@ def _scenes(sizes: dict, seed: int):
             yield split, f"{split}_{index:04d}.jpg", image, persons
 
 
-def _write_json(path: Path, data) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data))
-
-
 def write_tiny_coco(out_dir, sizes: dict, seed: int = 0) -> int:
     """Write the COCO-format set under ``out_dir`` (``sizes``: split -> number of images);
     return the number of persons. The first train image also holds a crowd annotation."""
@@ -97,7 +92,7 @@ def write_tiny_coco(out_dir, sizes: dict, seed: int = 0) -> int:
                 "iscrowd": 1, "num_keypoints": 0, "area": 100.0, "bbox": [0, 0, 10, 10],
                 "keypoints": [0] * 51})
     for split, data in files.items():
-        _write_json(out_dir / "annotations" / f"person_keypoints_{split}.json", data)
+        write_json(out_dir / "annotations" / f"person_keypoints_{split}.json", data)
     return count
 
 
@@ -130,5 +125,5 @@ def write_tiny_posetrack(out_dir, sizes: dict, seed: int = 0) -> int:
                                  "imgnum": [len(annolists[split]) + 1], "is_labeled": [1]})
         count += len(rects)
     for split, annolist in annolists.items():
-        _write_json(out_dir / f"posetrack_merged_{split}.json", {"annolist": annolist})
+        write_json(out_dir / f"posetrack_merged_{split}.json", {"annolist": annolist})
     return count

@@ -9,6 +9,7 @@ import pytest
 from data.synthetic_posetrack import (MIN_LABELED_JOINTS, SyntheticOptions, main, make_video,
                                       write_dataset)
 from lib.cli import run_main
+from lib.errors import LightTrackError
 from lib.joints import POSETRACK18_KEYPOINTS
 
 OPTS = SyntheticOptions(width=320, height=180)
@@ -121,5 +122,8 @@ def test_cli_writes_and_rejects_bad_counts(tmp_path, capsys):
     assert main(["--out", str(tmp_path), "--videos", "1", "--frames", "3", "--width", "160",
                  "--height", "120"]) == 0
     assert (tmp_path / "images" / "val" / "000001_synthetic" / "000002.jpg").is_file()
-    assert run_main(lambda: main(["--out", str(tmp_path), "--videos", "0"])) == 1
-    assert capsys.readouterr().err.startswith("error: need at least one video")
+    with pytest.raises(SystemExit) as stop:  # refused by the parser, before anything is written
+        run_main(lambda: main(["--out", str(tmp_path), "--videos", "0"]))
+    assert stop.value.code == 2 and "--videos: must be >= 1" in capsys.readouterr().err
+    with pytest.raises(LightTrackError, match="need at least one video"):
+        write_dataset(str(tmp_path), 0, 3)

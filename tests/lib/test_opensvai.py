@@ -9,6 +9,7 @@ import pytest
 from lib.errors import LightTrackError
 from lib.formats.opensvai import OpenSVAIWriter, frame_to_dict, read_opensvai
 from lib.interfaces import RejectedDetection, Track
+from lib.outputs import temporary_path
 
 
 def person(track_id, x=10.0):
@@ -93,5 +94,6 @@ os.kill(os.getpid(), signal.SIGKILL)
 """
     proc = subprocess.run([sys.executable, "-c", code], cwd=str(__import__("pathlib").Path(__file__).parents[2]))
     assert proc.returncode != 0
-    frames = json.loads(path.read_text())
+    assert not path.exists()  # never renamed: the run did not end
+    frames = json.loads(open(temporary_path(str(path))).read())  # still valid while running
     assert [f["image"]["id"] for f in frames] == [[0], [1], [2]]

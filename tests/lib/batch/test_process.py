@@ -10,15 +10,13 @@ from lib.errors import LightTrackError
 from lib.formats.opensvai import Candidate, OpenSVAIFrame, read_opensvai
 from lib.formats.posetrack import annotations18, read_posetrack18
 from lib.batch.oracle import ORACLE, OracleEstimator
-from lib.batch.process import (estimator_factory, frame_detections, posetrack_tracker,
-                               process_videos, read_frame_image)
-
+from lib.batch.process import (PoseTrackModels, PoseTrackRun, frame_detections,
+                               posetrack_tracker, process_videos, read_frame_image)
 
 
 def _oracle_tracker(root):
-    """(estimator_for, make_tracker) of ``process_videos`` for the oracle without a matcher."""
-    estimator_for = estimator_factory(ORACLE, data_root=str(root))
-    return estimator_for, lambda estimator: posetrack_tracker(estimator, None)
+    """The ``process_videos`` spec for the oracle without a matcher."""
+    return PoseTrackRun(PoseTrackModels(ORACLE, str(root)))
 
 
 def test_published_rules():
@@ -41,10 +39,9 @@ def test_frame_detections_keep_score_04_and_give_xyxy():
 @pytest.mark.parametrize("mode, max_fragments", [("annotations_openSVAI", 1.5),
                                                   ("detections_openSVAI", 2.0)])
 def test_tracks_follow_the_ground_truth(tiny_posetrack, tmp_path, mode, max_fragments):
-    status = process_videos(str(tiny_posetrack / mode), str(tmp_path / "out"),
-                            *_oracle_tracker(tiny_posetrack),
-                            progress=False)
-    assert status == dict.fromkeys(TINY_VIDEOS, "done")
+    batch = process_videos(str(tiny_posetrack / mode), str(tmp_path / "out"),
+                           _oracle_tracker(tiny_posetrack), progress=False)
+    assert batch.status == dict.fromkeys(TINY_VIDEOS, "done")
     agree = total = num_tracks = num_gt_tracks = 0
     for name in TINY_VIDEOS:
         frames = read_opensvai(str(tmp_path / "out" / f"{name}.json"))
@@ -75,13 +72,13 @@ def test_tracks_follow_the_ground_truth(tiny_posetrack, tmp_path, mode, max_frag
 
 def test_resume_skips_finished_videos(tiny_posetrack, tmp_path):
     out = tmp_path / "out"
-    process_videos(str(tiny_posetrack / "annotations_openSVAI"), str(out), *_oracle_tracker(tiny_posetrack), progress=False)
+    process_videos(str(tiny_posetrack / "annotations_openSVAI"), str(out), _oracle_tracker(tiny_posetrack), progress=False)
     first = out / f"{TINY_VIDEOS[0]}.json"
     first.write_text("[]")  # a finished video is never redone
     (out / f"{TINY_VIDEOS[1]}.json").rename(out / f"{TINY_VIDEOS[1]}.json.partial")  # an interrupted one is
-    status = process_videos(str(tiny_posetrack / "annotations_openSVAI"), str(out), *_oracle_tracker(tiny_posetrack),
-                            progress=False)
-    assert status == {TINY_VIDEOS[0]: "skipped", TINY_VIDEOS[1]: "done"}
+    batch = process_videos(str(tiny_posetrack / "annotations_openSVAI"), str(out), _oracle_tracker(tiny_posetrack),
+                           progress=False)
+    assert batch.status == {TINY_VIDEOS[0]: "skipped", TINY_VIDEOS[1]: "done"}
     assert first.read_text() == "[]"
     assert len(json.loads((out / f"{TINY_VIDEOS[1]}.json").read_text())) == 12
     assert sorted(os.listdir(out)) == [f"{n}.json" for n in TINY_VIDEOS]
@@ -89,10 +86,10 @@ def test_resume_skips_finished_videos(tiny_posetrack, tmp_path):
 
 def test_bad_input(tiny_posetrack, tmp_path):
     with pytest.raises(LightTrackError, match="folder not found"):
-        process_videos(str(tmp_path / "missing"), str(tmp_path / "out"), *_oracle_tracker(tiny_posetrack))
+        process_videos(str(tmp_path / "missing"), str(tmp_path / "out"), _oracle_tracker(tiny_posetrack))
     (tmp_path / "dets").mkdir()
     with pytest.raises(LightTrackError, match="no .json detection files"):
-        process_videos(str(tmp_path / "dets"), str(tmp_path / "out"), *_oracle_tracker(tiny_posetrack))
+        process_videos(str(tmp_path / "dets"), str(tmp_path / "out"), _oracle_tracker(tiny_posetrack))
     with pytest.raises(LightTrackError, match="cannot read frame image nowhere/000000.jpg"):
         read_frame_image(OpenSVAIFrame("nowhere", "000000.jpg", 0, []))
     fallback = tiny_posetrack / "images" / "val" / TINY_VIDEOS[0]
