@@ -26,7 +26,7 @@ demo: $(STAMP) weights vtest
 test: $(STAMP) weights data/demo/sample.mp4 vtest x11-tools
 	$(PY) -m pytest -q
 
-bench: $(STAMP) weights data/demo/sample.mp4
+bench: $(STAMP) weights data/demo/sample.mp4 vtest
 	set -e; for script in bench/bench_*.py; do echo "== $$script"; $(PY) -m bench.$$(basename $$script .py); done
 
 clean:

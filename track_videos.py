@@ -10,7 +10,8 @@ import argparse
 
 from lib.batch.parallel import add_worker_args, run_videos, worker_pool
 from lib.batch.videos import DemoComponents, VideoFilesRun, video_jobs, video_paths
-from lib.cli import DEMO_ASSOCIATION, add_component_args, check_weights, report_batch, run_main
+from lib.cli import (DEMO_ASSOCIATION, DEMO_COMPONENTS, add_component_args, check_weights,
+                     report_batch, run_main)
 from lib.options import positive_int, require_output_dir
 from lib.outputs import OutputLock
 from lib.tracker import default
@@ -30,8 +31,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="stop each video after N frames")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     add_worker_args(parser)
-    add_component_args(parser, detector="ssdlite", pose="blazepose", matcher="sgcn",
-                       match_thresh=default("match_thresh"), association=DEMO_ASSOCIATION)
+    add_component_args(parser, **DEMO_COMPONENTS, match_thresh=default("match_thresh"),
+                       association=DEMO_ASSOCIATION)
     return parser.parse_args(argv)
 
 

@@ -12,10 +12,11 @@ from dataclasses import asdict, dataclass
 
 from bench.model_cache import CachedDetector, CachedEstimator, ClipCache
 from lib import components
-from lib.tracker import LightTracker
+from lib.cli import DEMO_COMPONENTS
+from lib.tracker import LightTracker, default
 
-DEFAULT = dict(detector="ssdlite", pose="blazepose", matcher="sgcn", keyframe_interval=40)
-MATCH_THRESH = 0.5  # the demos' --pose-matching-threshold
+DEFAULT = dict(DEMO_COMPONENTS, keyframe_interval=default("keyframe_interval"))
+MATCH_THRESH = default("match_thresh")  # the demos' --pose-matching-threshold
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,9 @@ def default_rows() -> list[Row]:
     of ``lib.components``, keyframe intervals 1 and 10, matchers none and oks (all published
     association), the two ``trackers`` references, and the memory association (the demos'
     default) at keyframe intervals 40, 10 and 1."""
-    rows = [Row("published association (ssdlite+blazepose+sgcn, kf 40)")]
+    label = (f"{DEFAULT['detector']}+{DEFAULT['pose']}+{DEFAULT['matcher']}, "
+             f"kf {DEFAULT['keyframe_interval']}")
+    rows = [Row(f"published association ({label})")]
     for detector in components.names("detector"):
         for pose in components.names("pose"):
             if (detector, pose) != (DEFAULT["detector"], DEFAULT["pose"]):
@@ -53,8 +56,7 @@ def default_rows() -> list[Row]:
     rows += [Row(f"matcher {m}", matcher=m) for m in components.names("matcher")
              if m != DEFAULT["matcher"]]
     rows += [Row(f"{kind} (trackers)", box_tracker=kind) for kind in ("bytetrack", "ocsort")]
-    rows += [Row("default: memory association (ssdlite+blazepose+sgcn, kf 40)",
-                 association="memory")]
+    rows += [Row(f"default: memory association ({label})", association="memory")]
     rows += [Row(f"memory association, kf {k}", keyframe_interval=k, association="memory")
              for k in (10, 1)]
     return rows

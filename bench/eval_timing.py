@@ -42,10 +42,10 @@ def time_row(row, video: Path, num_frames: int) -> dict:
         tracker.step(frame.image)
         seconds += time.perf_counter() - start
         count += 1
-    return {"frames/s": count / seconds, "peak MB": _peak_mb()}
+    return {"frames/s": count / seconds, "peak MB": peak_mb()}
 
 
-def _peak_mb() -> float:
+def peak_mb() -> float:
     """This process's peak resident memory: VmHWM, which starts afresh at exec (ru_maxrss keeps
     the parent's peak across fork and exec on Linux, so it is only the fallback)."""
     status = Path("/proc/self/status")

@@ -94,7 +94,11 @@ class CachedEstimator(PoseEstimator):
     def assign(self, track_ids) -> None:
         """Tell the model the tracks of the poses it computed in the last call (a stateful
         model such as BlazePose tracks with them; cached poses were not computed now)."""
-        if self._model is not None and self._last_missing:
+        if self._model is None:
+            return
+        if not len(track_ids):  # a keyframe without boxes: the tracker called no estimate
+            self._model.assign([])
+        elif self._last_missing:
             self._model.assign([track_ids[i] for i in self._last_missing])
 
     def estimate(self, image: np.ndarray, boxes_xyxy: np.ndarray, track_ids=None) -> np.ndarray:

@@ -17,6 +17,9 @@ from lib.tracker import ASSOCIATIONS
 # memory": on the real-pixel set MOTA 56.4 vs 45.1, HOTA 52.0 vs 40.8, 142 vs 553 identity
 # switches, at fewer frames/s); the PoseTrack scripts keep the published one
 DEMO_ASSOCIATION = "memory"
+# the components of the demos and of track_videos.py, chosen by measurement on the real-pixel
+# set and vtest.avi (README "Choosing the default"): no TensorFlow, no PyTorch
+DEMO_COMPONENTS = {"detector": "nanodet", "pose": "movenet-thunder", "matcher": "sgcn"}
 VIDEO_FPS = 25.0  # frame rate assumed for a source that does not state one (cameras)
 
 

@@ -6,7 +6,7 @@ import os
 
 from tqdm import tqdm
 
-from lib.cli import DEMO_ASSOCIATION, add_component_args, build_components
+from lib.cli import DEMO_ASSOCIATION, DEMO_COMPONENTS, add_component_args, build_components
 from lib.display import DisplaySink, WindowClosed, display_available
 from lib.drawing import Renderer
 from lib.errors import LightTrackError
@@ -46,8 +46,8 @@ def add_demo_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--export", choices=["csv"],
                         help="also write csv/<name>.csv: one row per person per frame (frame, "
                         "id, box, 15 joints x y score)")
-    add_component_args(parser, detector="ssdlite", pose="blazepose", matcher="sgcn",
-                       match_thresh=default("match_thresh"), association=DEMO_ASSOCIATION)
+    add_component_args(parser, **DEMO_COMPONENTS, match_thresh=default("match_thresh"),
+                       association=DEMO_ASSOCIATION)
 
 
 def output_paths(output_dir: str, name: str) -> dict[str, str]:

@@ -28,10 +28,11 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory):
-    """One run of the video demo on the whole sample clip with the published association (its
-    strict two-ids check below; the memory association, the demos' default, gives one person a
-    third id for a while where the two photos overlap completely, and is tested with scripted
-    fakes in tests/lib/test_tracker_memory.py and on the real-pixel set by make eval-real)."""
+    """One run of the video demo on the whole sample clip with the demos' components and the
+    published association (the id checks below; the memory association, the demos' default,
+    gives one person a third id for a while where the two photos overlap completely, and is
+    tested with scripted fakes in tests/lib/test_tracker_memory.py and on the real-pixel set by
+    make eval-real)."""
     if not SAMPLE.exists():
         subprocess.run([sys.executable, "-m", "data.demo.make_sample"], cwd=ROOT, check=True)
     out = tmp_path_factory.mktemp("demo")
@@ -42,30 +43,49 @@ def sample_run(tmp_path_factory):
 
 
 def test_each_person_keeps_one_id(sample_run):
+    """Each person keeps one id before the crossing and one after it; the two people's ids
+    never mix and no other id seen while they are apart outlives a keyframe interval.
+
+    The ids may change across the crossing: the default (nanodet + movenet-thunder) loses the
+    pasted crouching cameraman and the waist-up portrait while their rectangles overlap (about
+    110 frames) and re-detects them with new ids; ssdlite + blazepose kept one id each across
+    it on this clip, but switches ids more on real pixels (README "Choosing the default").
+    """
     frames = json.loads((sample_run / "jsons" / "sample.json").read_text())
     truth = json.loads(TRUTH.read_text())
     assert len(frames) == truth["num_frames"] == 250
-    ids_of = {person["name"]: set() for person in truth["people_back_to_front"]}
-    all_ids, matched, apart = set(), 0, 0
+    people = truth["people_back_to_front"]
+    ids_of = {(person["name"], side): set() for person in people for side in ("before", "after")}
+    frames_of, seen_apart, matched, apart, side = {}, set(), 0, 0, "before"
     for t, frame in enumerate(frames):
         assert frame["image"]["id"] == [t]
         tracked = [c for c in frame["candidates"] if c.get("track_id") is not None]
         assert len({c["track_id"] for c in tracked}) == len(tracked)  # no id twice in a frame
-        all_ids.update(c["track_id"] for c in tracked)
-        people = truth["people_back_to_front"]
+        for candidate in tracked:
+            frames_of.setdefault(candidate["track_id"], []).append(t)
         truth_boxes = [p["boxes_xyxy"][t] for p in people]
         if iou_matrix(truth_boxes, truth_boxes)[0, 1] > 0:
+            side = "after"
             continue  # while they overlap, which box is whose is ambiguous: ids are checked after
         apart += 1
-        boxes = np.array([xywh_to_xyxy(c["det_bbox"]) for c in tracked])
+        seen_apart.update(c["track_id"] for c in tracked)
+        boxes = np.array([xywh_to_xyxy(c["det_bbox"]) for c in tracked]).reshape(-1, 4)
         overlap = iou_matrix(truth_boxes, boxes)
         for row, col in zip(*linear_sum_assignment(-overlap)):  # one track per person
             if overlap[row, col] > 0.3:
-                ids_of[people[row]["name"]].add(tracked[col]["track_id"])
+                ids_of[people[row]["name"], side].add(tracked[col]["track_id"])
                 matched += 1
-    assert apart > 100 and matched > 0.9 * 2 * apart  # both tracked in nearly every frame
-    assert all(len(ids) == 1 for ids in ids_of.values()), ids_of  # same id before and after
-    assert all_ids == set.union(*ids_of.values()) and len(all_ids) == 2  # no other id, ever
+    # both tracked in nearly every frame apart (the default misses the cameraman for about 12
+    # frames after the crossing, until the next detection finds him crouched behind the portrait)
+    assert apart > 100 and matched > 0.85 * 2 * apart
+    assert all(len(ids) == 1 for ids in ids_of.values()), ids_of  # one id per person and side
+    first, second = ({i for (name, _), ids in ids_of.items() if name == p["name"] for i in ids}
+                     for p in people)
+    assert not first & second  # no id ever passes from one person to the other
+    # an id seen while the two are apart that is neither's (a box on a part or on nobody) dies
+    # within a keyframe interval; ids seen only during the crossing cannot be told apart
+    for track_id in seen_apart - first - second:
+        assert len(frames_of[track_id]) < 40, (track_id, frames_of[track_id])
 
 
 def test_rendered_video_has_every_frame(sample_run):
@@ -97,8 +117,10 @@ def test_csv_has_the_json_persons_and_the_charts_are_written(sample_run):
     tracks = cv2.imread(str(sample_run / "stats" / "sample_tracks.png"))
     assert timing.shape == (400, 1000, 3) and tracks.shape == (400, 1000, 3)
     ids = {c["track_id"] for f in frames for c in f["candidates"] if c.get("track_id") is not None}
-    for track_id in ids:  # one bar per id, in the id's drawing colour
-        assert np.all(tracks == TRACK_COLORS[track_id % len(TRACK_COLORS)], axis=2).sum() > 1000
+    lives = {i: sum(c.get("track_id") == i for f in frames for c in f["candidates"]) for i in ids}
+    for track_id in ids:  # one bar per id, in the id's drawing colour, as long as the id lives
+        pixels = np.all(tracks == TRACK_COLORS[track_id % len(TRACK_COLORS)], axis=2).sum()
+        assert pixels > (1000 if lives[track_id] >= 10 else 0), (track_id, lives[track_id])
 
 
 def test_max_frames_and_camera_demo_on_a_file(tmp_path, capsys):

@@ -1,5 +1,6 @@
-"""The NanoDet + MoveNet demo: 5 frames without TensorFlow or torch; a truncated model file ends
-it with one line."""
+"""The demos' default pipeline (detector, pose model, matcher as ``lib.demo`` builds them) runs 5
+frames without TensorFlow or torch, as does its thunder variant; a truncated model file ends the
+demo with one line."""
 import json
 import subprocess
 import sys
@@ -11,20 +12,26 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("pose", ["movenet-thunder", "movenet-lightning"])
-def test_demo_runs_without_tensorflow_or_torch(tmp_path, pose):
+@pytest.mark.parametrize("components", [[], ["--pose", "movenet-thunder"]],
+                         ids=["default", "default-with-thunder"])
+def test_default_demo_runs_without_tensorflow_or_torch(tmp_path, components):
     code = ("import sys, demo_video_mobile; "
             "demo_video_mobile.main(['--video', 'data/demo/sample.mp4', '--max-frames', '5', "
-            f"'--no-visualize', '--output', {str(tmp_path)!r}, '--detector', 'nanodet', "
-            f"'--pose', {pose!r}, '--matcher', 'oks']); "
+            f"'--no-visualize', '--no-display', '--output', {str(tmp_path)!r}, *{components!r}]); "
+            "import lib.demo, argparse; parser = argparse.ArgumentParser(); "
+            "lib.demo.add_demo_args(parser); args = parser.parse_args([]); "
+            "print(args.detector, args.pose, args.matcher); "
             "print(sorted({'tensorflow', 'torch'} & set(sys.modules)))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                           text=True, check=True)
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    *_, built, imported = done.stdout.strip().splitlines()
+    assert imported == "[]", built
+    assert built.split()[2] == "sgcn"  # the matcher's numpy forward is part of what is checked
     frames = json.loads((tmp_path / "jsons" / "sample.json").read_text())
     assert len(frames) == 5
     # both people of the clip are tracked on every frame, with the same two ids
-    ids = [sorted(c["track_id"] for c in f["candidates"] if c.get("track_id") is not None) for f in frames]
+    ids = [sorted(c["track_id"] for c in f["candidates"] if c.get("track_id") is not None)
+           for f in frames]
     assert all(i == ids[0] for i in ids) and len(ids[0]) == 2
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from lib.cli import DEMO_ASSOCIATION, VIDEO_FPS, build_components
+from lib.cli import DEMO_ASSOCIATION, DEMO_COMPONENTS, VIDEO_FPS, build_components
 from lib.errors import LightTrackError
 from lib.formats.opensvai import OpenSVAIWriter
 from lib.formats.posetrack import natural_key
@@ -26,9 +26,9 @@ class DemoComponents:
     """What each worker loads once: components by name (``lib.components``) and their files,
     as the demos' flags name them (None: the component's default)."""
 
-    detector: str = "ssdlite"
-    pose: str = "blazepose"
-    matcher: str = "sgcn"
+    detector: str = DEMO_COMPONENTS["detector"]
+    pose: str = DEMO_COMPONENTS["pose"]
+    matcher: str = DEMO_COMPONENTS["matcher"]
     detector_weights: str | None = None
     detector_cfg: str | None = None
     detector_thresh: float | None = None

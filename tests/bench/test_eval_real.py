@@ -59,6 +59,21 @@ def test_cached_outputs_replay_without_building_a_model(tmp_path, fake_component
     assert not model_cache.ClipCache("clip", source, tmp_path / "cache").table("det_fake")
 
 
+def test_keyframe_without_boxes_assigns_no_track_to_the_model(tmp_path, fake_components):
+    """The tracker calls no estimate at a keyframe without boxes, then ``assign([])``: the
+    model is told of no track (not of the boxes of an earlier tracking step)."""
+    source = tmp_path / "clip.json"
+    source.write_text("{}")
+    estimator = model_cache.CachedEstimator("fake", model_cache.ClipCache("clip", source,
+                                                                          tmp_path / "cache"))
+    estimator.estimate(make_frame(0), np.array([[90.0, 100, 110, 200], [390, 150, 410, 250]]),
+                       [1, 2])  # a tracking step: no assign follows
+    told = []
+    estimator._model.assign = told.append
+    estimator.assign([])
+    assert told == [[]]
+
+
 @pytest.mark.parametrize("kind", ["bytetrack", "ocsort"])
 def test_box_tracker_rows_keep_ids_of_walking_people(kind):
     world = World({t: [(100 + 4 * t, 150), (400 - 4 * t, 200)] for t in range(40)})
