@@ -14,14 +14,23 @@ import trackers
 from lib import geometry
 from lib.interfaces import FrameResult, Track
 
-BOX_TRACKERS = {"bytetrack": trackers.ByteTrackTracker, "ocsort": trackers.OCSORTTracker}
+# kind -> (tracker class, keywords making every reported box a confident one: class doc)
+BOX_TRACKERS = {
+    "bytetrack": (trackers.ByteTrackTracker,
+                  {"high_conf_det_threshold": 0.0, "track_activation_threshold": 0.0}),
+    "ocsort": (trackers.OCSORTTracker, {"high_conf_det_threshold": 0.0}),
+}
 
 
 class BoxTrackerPoses:
     """Detector + ``trackers`` box tracker ``kind`` ("bytetrack", "ocsort") + pose estimator.
 
     Call ``step(image)`` once per frame, every frame, and ``reset()`` between videos. A box the
-    tracker has not confirmed yet (tracker id -1) is left out.
+    tracker has not confirmed yet (tracker id -1) is left out. Every box the detector reports
+    (it already dropped those under its own score threshold) counts as a confident detection
+    that may start a track, as every keyframe detection does for the LightTracker: the
+    package's defaults (0.6, and 0.7 to start a ByteTrack track) suit YOLOX's scores and would
+    leave out most boxes of a detector whose scores are lower.
     """
 
     def __init__(self, kind: str, detector, estimator, *, enlarge_scale: float = 0.2,
@@ -32,7 +41,8 @@ class BoxTrackerPoses:
         self.reset()
 
     def reset(self) -> None:
-        self._tracker = BOX_TRACKERS[self.kind](frame_rate=self.frame_rate)
+        tracker_class, confident = BOX_TRACKERS[self.kind]
+        self._tracker = tracker_class(frame_rate=self.frame_rate, **confident)
         self._frame_idx = 0
         self.estimator.reset()
 
