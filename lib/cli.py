@@ -52,8 +52,9 @@ def add_component_args(parser: argparse.ArgumentParser, *, detector: str | None,
     group.add_argument("--matcher-weights", metavar="PATH",
                        help="matcher weights, for sgcn (default: the shipped file in weights/)")
     group.add_argument("--pose-matching-threshold", type=finite_float, default=match_thresh,
-                       metavar="DIST", help="largest matcher distance that continues a track; "
-                       "below 0 disables pose matching (default: %(default)s)")
+                       metavar="DIST", help="largest matcher distance that continues a track "
+                       "(--association published); below 0 disables pose matching, with either "
+                       "association (default: %(default)s)")
     if association is not None:
         group.add_argument("--association", default=association, choices=ASSOCIATIONS,
                            help="published: the published rules (the previous frame only); "

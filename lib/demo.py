@@ -6,7 +6,8 @@ import os
 
 from tqdm import tqdm
 
-from lib.cli import DEMO_ASSOCIATION, DEMO_COMPONENTS, add_component_args, build_components
+from lib.cli import (DEMO_ASSOCIATION, DEMO_COMPONENTS, VIDEO_FPS, add_component_args,
+                     build_components)
 from lib.display import DisplaySink, WindowClosed, display_available
 from lib.drawing import Renderer
 from lib.errors import LightTrackError
@@ -50,12 +51,15 @@ def add_demo_args(parser: argparse.ArgumentParser) -> None:
                        association=DEMO_ASSOCIATION)
 
 
-def output_paths(output_dir: str, name: str) -> dict[str, str]:
-    """The published output layout, folders created; LightTrackError if that is impossible."""
+def output_paths(output_dir: str, name: str, *, csv: bool = False) -> dict[str, str]:
+    """The published output layout (and, with ``csv``, the CSV's path), folders created;
+    LightTrackError if that is impossible."""
     paths = {"json": os.path.join(output_dir, "jsons", f"{name}.json"),
              "video": os.path.join(output_dir, "videos", f"{name}_out.mp4"),
              "frames": os.path.join(output_dir, "visualize", name)}
-    for folder in (os.path.dirname(paths["json"]), os.path.dirname(paths["video"])):
+    if csv:
+        paths["csv"] = os.path.join(output_dir, "csv", f"{name}.csv")
+    for folder in {os.path.dirname(paths[key]) for key in ("json", "video", "csv") if key in paths}:
         try:
             os.makedirs(folder, exist_ok=True)
         except OSError as err:
@@ -87,23 +91,21 @@ def run_demo(args: argparse.Namespace, capture, name: str, *, folder: str, live:
     before any model is loaded.
     """
     display = use_display(args)
-    paths = output_paths(args.output, name)
+    paths = output_paths(args.output, name, csv=args.export == "csv")
     paths.update(chart_paths(args.output, name))
     OutputLock(paths["json"]).release()  # refuse a second run on these outputs before loading
     detector, estimator, matcher = build_components(args)
     tracker = LightTracker(detector, estimator, matcher, keyframe_interval=args.keyframe_interval,
                            match_thresh=args.pose_matching_threshold,
                            association=args.association,
-                           fps=frame_rate(capture) or DEMO_FPS)
+                           fps=frame_rate(capture) or VIDEO_FPS)
     render = Renderer(min_score=tracker.lost_score_thresh)  # draw the joints the model sees
     sinks = [OpenSVAIWriter(paths["json"])]
     if not args.no_visualize:
         sinks.append(VideoSink(paths["video"], DEMO_FPS, render))
     if args.save_frames:
         sinks.append(FramesSink(paths["frames"], render))
-    if args.export == "csv":
-        paths["csv"] = os.path.join(args.output, "csv", f"{name}.csv")
-        os.makedirs(os.path.dirname(paths["csv"]), exist_ok=True)
+    if "csv" in paths:
         sinks.append(CSVWriter(paths["csv"]))
     if display:  # last: every file has the frame before the window can stop the run
         sinks.append(DisplaySink(render, title=f"LightTrack: {name}"))
@@ -112,7 +114,7 @@ def run_demo(args: argparse.Namespace, capture, name: str, *, folder: str, live:
         total = min(total or args.max_frames, args.max_frames)
     if live if args.realtime is None else args.realtime:
         frames = LatestFrameReader(capture, folder, max_frames=args.max_frames,
-                                   pace_fps=None if live else frame_rate(capture) or DEMO_FPS)
+                                   pace_fps=None if live else frame_rate(capture) or VIDEO_FPS)
         total = None  # how many frames are dropped is known only at the end
     else:
         frames = read_frames(capture, folder, max_frames=args.max_frames,

@@ -99,8 +99,9 @@ class Track:
 class RejectedDetection:
     """A keyframe detection whose enlarged box was invalid: no pose, no track.
 
-    ``index``: its position among the frame's detections (the same order as the tracks of the
-    frame with the rejected ones in between); ``box_xyxy``: the detector's box.
+    ``index``: its position among the frame's detections (with the published association, the
+    same order as the tracks of the frame with the rejected ones in between; the memory
+    association lists tracks in track order); ``box_xyxy``: the detector's box.
     """
 
     index: int
@@ -111,7 +112,8 @@ class RejectedDetection:
 class FrameResult:
     """What ``LightTracker.step`` returns for one frame.
 
-    ``persons``: the tracked persons, in detection order at keyframes; ``rejected``: the
+    ``persons``: the tracked persons, in detection order at keyframes (published association;
+    the memory association lists its tracks in track order); ``rejected``: the
     detections dropped before pose estimation. ``num_persons`` follows the published
     ``total_num_PERSONS`` accounting for this frame; ``det_seconds`` and ``pose_seconds`` are
     the time spent inside the detector and the estimator while processing it.

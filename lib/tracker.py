@@ -47,7 +47,8 @@ class LightTracker:
     association: "published" (the rules above: the previous frame is the only history) or
         "memory" (``lib.memory``: lost people kept for seconds and re-identified, one fused-cue
         assignment at keyframes, boxes that follow the keypoints' velocity, a newcomer check
-        between keyframes; iou_thresh, pose_match and the empty-detections rule do not apply).
+        between keyframes; iou_thresh, pose_match and the empty-detections rule do not apply,
+        and of match_thresh only its sign counts: below 0 the matcher cue is off).
     fps: frames per second of the video; the memory mode's times are in seconds.
     memory_params: the memory mode's constants (``lib.memory.tracks.MemoryParams``).
 

@@ -82,7 +82,7 @@ def test_window_shows_tracked_skeletons_and_q_stops(xvfb, tmp_path):
         path = tmp_path / "jsons" / "sample.json"
         running = Path(temporary_path(str(path)))  # the JSON's name until the run ends
         deadline = time.time() + 180
-        while time.time() < deadline and demo.poll() is None and len(json_frames(running)) < 15:
+        while time.time() < deadline and demo.poll() is None and len(json_frames(running)) < 5:
             time.sleep(0.2)
         windows = subprocess.run(["xdotool", "search", "--name", "LightTrack"], env=env,
                                  capture_output=True, text=True).stdout.split()
@@ -106,7 +106,7 @@ def test_window_shows_tracked_skeletons_and_q_stops(xvfb, tmp_path):
     # q ended the run early, normally: the outputs are complete and the report is printed
     frames = json_frames(path)
     indices = [frame["image"]["id"][0] for frame in frames]
-    assert 15 <= len(indices) and indices[-1] < 240 and indices == sorted(set(indices))
+    assert 5 <= len(indices) and indices[-1] < 240 and indices == sorted(set(indices))
     dropped = int(re.search(r"dropped_frames: (\d+) of (\d+)", out).group(1))
     assert dropped == indices[-1] + 1 - len(indices)  # the gaps between the tracked frames
     assert re.search(r"capture_to_display_latency: median [\d.]+ms, 95th percentile [\d.]+ms",

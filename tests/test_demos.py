@@ -182,9 +182,9 @@ def test_ctrl_c_keeps_a_valid_json_of_the_frames_done(tmp_path):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     path = tmp_path / "jsons" / "sample.json"
     partial = Path(temporary_path(str(path)))  # the name while running
-    deadline = time.time() + 120
-    while time.time() < deadline and (not partial.exists() or partial.stat().st_size < 2000):
-        time.sleep(0.2)
+    while proc.poll() is None and (not partial.exists() or partial.stat().st_size < 2000):
+        time.sleep(0.05)
+    assert proc.poll() is None, "the demo ended before it could be interrupted"
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err

@@ -31,12 +31,10 @@ from lib.memory.tracks import TrackMemory
 
 @dataclass
 class MemoryStep:
-    """What one frame produced: whether it was a keyframe, how many detector passes ran
-    (0 or 1), and the active tracks' ids, boxes_xyxy (N, 4), keypoints (N items (K, 3)) and
-    the frames they started at."""
+    """What one frame produced: whether it was a keyframe, and the active tracks' ids,
+    boxes_xyxy (N, 4), keypoints (N items (K, 3)) and the frames they started at."""
 
     is_keyframe: bool
-    num_detector_calls: int
     track_ids: list[int]
     boxes_xyxy: np.ndarray
     keypoints: list[np.ndarray]
@@ -82,19 +80,18 @@ class MemoryLoop:
         keyframe = (self._mandatory_keyframe or not self.memory.active
                     or _crossed(last_idx, frame_idx, self.keyframe_interval))
         if keyframe:
-            calls = self._keyframe(frame_idx, image, detect, estimate, is_lost)
+            self._keyframe(frame_idx, image, detect, estimate, is_lost)
         else:
-            calls = 0
             gone = self._follow(frame_idx, image, estimate, is_lost, list(self.memory.active))
             if gone or self._check_due(last_idx, frame_idx, image):
-                calls = self._newcomers(frame_idx, image, detect, estimate, is_lost)
+                self._newcomers(frame_idx, image, detect, estimate, is_lost)
         self.memory.expire(frame_idx)
         active = list(self.memory.active.values())
-        return MemoryStep(keyframe, calls, [t.track_id for t in active],
+        return MemoryStep(keyframe, [t.track_id for t in active],
                           np.array([t.box_xyxy for t in active]).reshape(-1, 4),
                           [t.keypoints for t in active], [t.first_seen for t in active])
 
-    def _keyframe(self, frame_idx, image, detect, estimate, is_lost) -> int:
+    def _keyframe(self, frame_idx, image, detect, estimate, is_lost) -> None:
         self._mandatory_keyframe = False
         boxes = np.asarray(detect(image), dtype=np.float64).reshape(-1, 4)
         keypoints = estimate(image, boxes, None)
@@ -110,7 +107,6 @@ class MemoryLoop:
                 self.memory.lose(track_id)
         if len(boxes) == 0 and not self.memory.active:
             self._mandatory_keyframe = self.keyframe_after_empty
-        return 1
 
     def _follow(self, frame_idx, image, estimate, is_lost, track_ids, confirmed=()) -> bool:
         """Estimate ``track_ids`` in their predicted boxes; the lost and the duplicates become
@@ -138,7 +134,7 @@ class MemoryLoop:
         boxes = np.array([t.box_xyxy for t in self.memory.active.values()]).reshape(-1, 4)
         return self.trigger.changed(image, boxes)
 
-    def _newcomers(self, frame_idx, image, detect, estimate, is_lost) -> int:
+    def _newcomers(self, frame_idx, image, detect, estimate, is_lost) -> None:
         self.memory.refresh_appearance(frame_idx, image)
         boxes = np.asarray(detect(image), dtype=np.float64).reshape(-1, 4)
         followed = np.array([t.box_xyxy for t in self.memory.active.values()]).reshape(-1, 4)
@@ -149,7 +145,6 @@ class MemoryLoop:
             ids = self.memory.newcomers(frame_idx, image, boxes[seen], keypoints[seen]) \
                 if seen.any() else []
             self._assign(_spread(ids, seen))
-        return 1
 
 
 def _spread(ids: list, mask: np.ndarray) -> list:

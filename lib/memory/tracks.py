@@ -109,9 +109,9 @@ class TrackMemory:
         if fps <= 0:
             raise ValueError(f"fps must be > 0, got {fps}")
         self.params, self.fps, self.enlarge_scale = params, float(fps), enlarge_scale
-        self.assigner = FusedAssigner(matcher, params.assignment,
-                                      appearance_distances=appearance_cue.distances)
         self.oks = OKSMatcher()
+        self.assigner = FusedAssigner(matcher, params.assignment,
+                                      appearance_distances=appearance_cue.distances, oks=self.oks)
         self.reset()
 
     def reset(self) -> None:

@@ -73,11 +73,9 @@ def id_switches(results, world):
     return switches
 
 
-def test_detection_every_frame_switches_no_more_than_interval_40():
+def test_detection_every_frame_switches_no_id_through_an_occlusion():
     world = hidden_world()
     every, _ = run(world, 60, keyframe_interval=1)
-    sparse, _ = run(world, 60, keyframe_interval=40)
-    assert id_switches(every, world) <= id_switches(sparse, world)
     assert id_switches(every, world) == 0
 
 

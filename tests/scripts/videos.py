@@ -70,5 +70,13 @@ def wait_for_frames(proc, json_path) -> None:
     """Wait until the running demo ``proc`` has written a frame to ``json_path``'s temporary file
     (or has ended)."""
     partial = temporary_path(str(json_path))
-    while proc.poll() is None and not (os.path.exists(partial) and strict_json(partial)):
+    while proc.poll() is None and not _has_frame(partial):
         time.sleep(0.1)
+
+
+def _has_frame(path) -> bool:
+    """Whether the file holds a frame; a file caught between two writes counts as none yet."""
+    try:
+        return os.path.exists(path) and bool(strict_json(path))
+    except ValueError:
+        return False

@@ -37,7 +37,7 @@ def _bright(image):
 class BlobDetector(Detector):
     """Boxes around the bright blobs. On frames of width ``trap_width`` it springs ``trap``:
     "exit" ends its own process (os._exit, as a crashing native library would), "interrupt"
-    raises KeyboardInterrupt (Ctrl-C), "sleep" takes a second per call (a slow video)."""
+    raises KeyboardInterrupt (Ctrl-C), "sleep" takes 30 s per call (a video still in flight when the others are done)."""
 
     def __init__(self, trap_width: int | None = None, trap: str = "exit"):
         self.trap_width, self.trap = trap_width, trap
@@ -48,7 +48,7 @@ class BlobDetector(Detector):
                 os._exit(3)
             if self.trap == "interrupt":
                 raise KeyboardInterrupt
-            time.sleep(1.0)
+            time.sleep(30.0)
         count, _, stats, _ = cv2.connectedComponentsWithStats(_bright(image))
         boxes = [[x, y, x + w, y + h] for x, y, w, h, area in stats[1:count] if area >= 50]
         return np.array(boxes, dtype=np.float64).reshape(-1, 4), np.ones(len(boxes))

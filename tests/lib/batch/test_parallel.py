@@ -94,7 +94,7 @@ def test_posetrack_script_on_two_workers(ray_session, tiny_posetrack, tmp_path, 
 def test_ctrl_c_keeps_finished_videos_and_a_rerun_does_the_rest(ray_session, clips, monkeypatch):
     """Ctrl-C right after the first video finishes, while a slow one is in flight."""
     folder, paths = clips
-    slow = write_blob_video(folder / "slow.mp4", 20, [(10, 10)], 1, size=(200, 120))  # >= 4 s
+    slow = write_blob_video(folder / "slow.mp4", 20, [(10, 10)], 1, size=(200, 120))  # >= 2 min
     jobs = video_jobs([slow, *paths[:3]], str(folder / "ctrl_c"))  # slow goes to one worker first
 
     def interrupt(self, result):
