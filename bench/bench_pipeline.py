@@ -21,7 +21,7 @@ import time
 
 from bench.eval_timing import peak_mb
 from lib import components
-from lib.cli import DEMO_ASSOCIATION, DEMO_COMPONENTS
+from lib.cli import DEMO_ASSOCIATION, DEMO_COMPONENTS, VIDEO_FPS
 from lib.drawing import Renderer
 from lib.formats.opensvai import OpenSVAIWriter
 from lib.interfaces import Detector
@@ -29,7 +29,7 @@ from lib.runner import Frame, run
 from lib.tracker import ASSOCIATIONS, LightTracker, default
 from lib.video import VideoSink, frame_rate, open_capture, read_frames
 
-TODAY = ("ssdlite", "blazepose", "sgcn")  # the default before issue 13, the baseline
+EARLIER = ("ssdlite", "blazepose", "sgcn")  # the default before issue 13, the baseline
 VIDEOS = ("data/demo/sample.mp4", "data/vtest/vtest.avi")
 
 
@@ -76,7 +76,7 @@ def capture_fps(video: str) -> float:
     """The video's frame rate (25 when it states none), for the memory association's timing."""
     capture = open_capture(video)
     try:
-        return frame_rate(capture) or 25.0
+        return frame_rate(capture) or VIDEO_FPS
     finally:
         capture.release()
 
@@ -124,9 +124,9 @@ def child(run_args: list[str]) -> dict:
 
 
 def compare(args) -> dict:
-    """The demos' default and ``TODAY`` on every video, each in a subprocess; prints a table."""
+    """The demos' default and ``EARLIER`` on every video, each in a subprocess; prints a table."""
     pipelines = {"default": tuple(DEMO_COMPONENTS[k] for k in ("detector", "pose", "matcher")),
-                 "today": TODAY}
+                 "earlier": EARLIER}
     interval = args.keyframe_interval or default("keyframe_interval")
     results = {}
     for video in args.videos:
@@ -138,7 +138,7 @@ def compare(args) -> dict:
                  "--association", DEMO_ASSOCIATION])
     print(f"keyframe interval {interval}, {DEMO_ASSOCIATION} association, {args.frames} frames; "
           f"default = "
-          f"{'+'.join(pipelines['default'])}, today = {'+'.join(TODAY)}")
+          f"{'+'.join(pipelines['default'])}, earlier = {'+'.join(EARLIER)}")
     print(f"{'pipeline and video':50} {'frames/s':>9} {'first frame s':>14} {'peak MB':>8}")
     for key, result in results.items():
         label, video = key.split(" ", 1)
@@ -160,7 +160,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--video", default=VIDEOS[0], help="the video of --run")
     parser.add_argument("--match-thresh", type=float, default=default("match_thresh"),
                         help="of --run (default: %(default)s)")
-    parser.add_argument("--association", choices=ASSOCIATIONS, default="published",
+    parser.add_argument("--association", choices=ASSOCIATIONS, default=DEMO_ASSOCIATION,
                         help="of --run (default: %(default)s)")
     parser.add_argument("--started-at", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--draw", action="store_true", help="also time drawing + video writing")

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 
 from bench.model_cache import CachedDetector, CachedEstimator, ClipCache
 from lib import components
-from lib.cli import DEMO_COMPONENTS
+from lib.cli import DEMO_COMPONENTS, VIDEO_FPS
 from lib.tracker import LightTracker, default
 
 DEFAULT = dict(DEMO_COMPONENTS, keyframe_interval=default("keyframe_interval"))
@@ -68,7 +68,8 @@ def _matcher(name: str, built: dict):
     return built[name]
 
 
-def build_tracker(row: Row, cache: ClipCache | None, matchers: dict, frame_rate: float = 25.0):
+def build_tracker(row: Row, cache: ClipCache | None, matchers: dict,
+                  frame_rate: float = VIDEO_FPS):
     """A fresh tracker for ``row``; models behind ``cache`` (None: the real components, loaded
     now). ``matchers``: name -> built matcher, shared between rows; ``frame_rate`` of the clip
     (the box trackers' motion model and track buffer use it)."""

@@ -12,6 +12,7 @@ import supervision as sv
 import trackers
 
 from lib import geometry
+from lib.cli import VIDEO_FPS
 from lib.interfaces import FrameResult, Track
 
 # kind -> (tracker class, keywords making every reported box a confident one: class doc)
@@ -34,7 +35,7 @@ class BoxTrackerPoses:
     """
 
     def __init__(self, kind: str, detector, estimator, *, enlarge_scale: float = 0.2,
-                 frame_rate: float = 25.0):
+                 frame_rate: float = VIDEO_FPS):
         self.kind, self.detector, self.estimator = kind, detector, estimator
         self.enlarge_scale, self.frame_rate = enlarge_scale, frame_rate
         self.lost_score_thresh = estimator.lost_score_thresh

@@ -7,7 +7,7 @@ models). Each frame pastes the cutouts back to front (the lower an actor's feet,
 a joint is annotated where the reference knows it, it lies in the frame and no nearer cutout
 covers it. Identities are the scenes' track ids. Deterministic.
 
-``python data/make_realpix.py --out data/realpix`` writes the PoseTrack'18 layout of
+``python -m data.make_realpix --out data/realpix`` writes the PoseTrack'18 layout of
 data/synthetic_posetrack.py (images/val/<seq>/000000.jpg, annotations/val/<seq>.json,
 detections_openSVAI/, annotations_openSVAI/) plus videos/<seq>.mp4; ``make realpix`` runs it.
 """

@@ -169,6 +169,10 @@ class SyntheticVideo:
         centre = np.array([centre_x, self.opts.height / 2])
         return (points - centre) * zoom + [self.opts.width / 2, self.opts.height / 2]
 
+    def ignore_regions(self, t: int) -> list[np.ndarray]:
+        """No ignore regions: every synthetic person is annotated."""
+        return []
+
     def frame(self, t: int, render: bool = True) -> tuple[np.ndarray | None, list[GTPerson]]:
         """(BGR (H, W, 3) uint8 image or None, annotated people) of frame ``t``."""
         size = (self.opts.height, self.opts.width)
@@ -282,7 +286,7 @@ def write_video(out_dir: str, video: SyntheticVideo, seed: int, *,
     """Write one video's frames, GT annotations, detection and GT-location files under ``out_dir``.
 
     ``video`` is anything with ``name``, ``number``, ``num_frames``, ``opts`` and
-    ``frame(t) -> (image, [GTPerson])``, and optionally ``ignore_regions(t) -> [(V, 2) polygon]``
+    ``frame(t) -> (image, [GTPerson])`` and ``ignore_regions(t) -> [(V, 2) polygon]``
     (written as the image's ``ignore_regions_x/y``); with ``mp4_fps`` the frames also go to
     ``out_dir/videos/<name>.mp4`` (mp4v).
     """
@@ -310,7 +314,7 @@ def write_video(out_dir: str, video: SyntheticVideo, seed: int, *,
         images.append({"file_name": f"images/{SPLIT}/{name}/{file}", "id": img_id, "frame_id": img_id,
                        "vid_id": f"{video.number:06d}", "is_labeled": True,
                        "nframes": video.num_frames})
-        regions = video.ignore_regions(t) if hasattr(video, "ignore_regions") else []
+        regions = video.ignore_regions(t)
         if regions:
             images[-1]["ignore_regions_x"] = [[round(float(x), 1) for x in r[:, 0]] for r in regions]
             images[-1]["ignore_regions_y"] = [[round(float(y), 1) for y in r[:, 1]] for r in regions]

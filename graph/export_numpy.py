@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import zipfile
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import numpy as np
 from graph.model import load_model
 from graph.sgcn_numpy import check_weights
 from lib.cli import run_main
+from lib.outputs import write_bytes
 
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)  # zip entry timestamps, so equal weights give equal bytes
 
@@ -33,16 +33,15 @@ def checkpoint_arrays(pt_path: str | Path, fix: str) -> dict[str, np.ndarray]:
 def save_npz(path: str | Path, arrays: dict[str, np.ndarray]) -> None:
     """Write ``arrays`` as an uncompressed ``.npz`` (readable by ``np.load``) with fixed entry
     dates, through a temporary file so a failed write leaves no partial file."""
-    path = Path(path)
-    partial = path.with_name(path.name + ".partial")
-    with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as archive:
+    content = io.BytesIO()
+    with zipfile.ZipFile(content, "w", zipfile.ZIP_STORED) as archive:
         for key in sorted(arrays):
             buffer = io.BytesIO()
             np.lib.format.write_array(buffer, np.array(arrays[key], order="C"),
                                       allow_pickle=False)
             archive.writestr(zipfile.ZipInfo(f"{key}.npy", date_time=FIXED_DATE),
                              buffer.getvalue())
-    os.replace(partial, path)
+    write_bytes(str(path), content.getvalue())
 
 
 def export(pt_path: str | Path, npz_path: str | Path) -> dict[str, np.ndarray]:

@@ -154,7 +154,7 @@ def load_training_state(work_dir: Path, model, optimizer, rng) -> tuple[int, int
     except LightTrackError:
         raise
     except Exception as err:  # torch and numpy raise many types for a damaged state file
-        raise LightTrackError(f"{path} is not a training state saved by graph/main.py "
+        raise LightTrackError(f"{path} is not a training state saved by python -m graph.cli "
                               f"({type(err).__name__}: {' '.join(str(err).split())[:200]}); "
                               "delete it and run without --resume") from None
 

@@ -20,6 +20,7 @@ import tensorflow as tf
 from google.protobuf import json_format
 
 from lib.errors import LightTrackError
+from lib.outputs import write_bytes
 from lib.weights import FIX
 
 # tfjs dtype names -> numpy dtypes of the stored bytes
@@ -175,6 +176,4 @@ def convert(model_path: str | Path, tflite_path: str | Path) -> None:
         message = " ".join(str(err).split())[:200]
         raise LightTrackError(f"{model_path}: TFLite conversion failed ({message}): check that "
                               f"TensorFlow is the pinned version (make venv), then {FIX}") from None
-    partial = tflite_path.with_name(tflite_path.name + ".partial")
-    partial.write_bytes(flatbuffer)
-    partial.replace(tflite_path)
+    write_bytes(str(tflite_path), flatbuffer)

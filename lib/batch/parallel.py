@@ -382,12 +382,11 @@ def run_videos(jobs: list[VideoJob], spec, *, pool=None, progress: bool = True) 
     return BatchRun(skipped + results, time.perf_counter() - start)
 
 
-def add_worker_args(parser, *, workers_default: int | None = None) -> None:
-    """Add --workers and --address (``workers_default`` None: one per core)."""
-    parser.add_argument("--workers", type=int, default=workers_default, metavar="N",
+def add_worker_args(parser) -> None:
+    """Add --workers (default None: one per core) and --address."""
+    parser.add_argument("--workers", type=int, metavar="N",
                         help="Ray workers, each tracking whole videos; 0: no Ray, one video after "
-                        "the other in this process (default: "
-                        f"{'one per core' if workers_default is None else workers_default})")
+                        "the other in this process (default: one per core)")
     parser.add_argument("--address", metavar="HOST:PORT",
                         help="join this Ray cluster (or 'auto': the one started on this machine "
                         "by `ray start`) instead of starting Ray here")
