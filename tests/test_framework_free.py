@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("components", [[], ["--pose", "movenet-thunder"]],
-                         ids=["default", "default-with-thunder"])
+@pytest.mark.parametrize("components", [[], ["--pose", "movenet-lightning"]],
+                         ids=["default", "default-with-lightning"])
 def test_default_demo_runs_without_tensorflow_or_torch(tmp_path, components):
     code = ("import sys, demo_video_mobile; "
             "demo_video_mobile.main(['--video', 'data/demo/sample.mp4', '--max-frames', '5', "
