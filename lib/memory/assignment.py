@@ -9,7 +9,9 @@ Cues, each a cost in [0, 1] between candidate i and track j (lower is more alike
 - ``appearance``: Bhattacharyya distance of colour histograms (``lib.memory.appearance``).
 The fused cost is the weighted mean of the cues a pair has (a cue that is missing for a pair,
 NaN or infinite, drops out of its mean). The box and pose cues say less the longer a track has
-been lost: their weights fall as exp(-seconds lost / ``geometry_memory_seconds``).
+been lost: their weights fall as exp(-seconds lost / ``geometry_memory_seconds``). Optionally a
+first stage matches the pairs that are surely one person (a candidate's pose where a track seen
+in the previous frame was predicted, ``same_person_oks``) before the fused cost weighs the rest.
 Shape letters: N candidates, M tracks, K keypoints.
 """
 from __future__ import annotations
@@ -77,13 +79,20 @@ class FusedAssigner:
 
     matcher: an optional ``Matcher`` (the plug-in point; None drops the matcher cue);
     appearance_distances: (descriptors_a, descriptors_b) -> (Na, Nb) distances in [0, 1].
+    same_person_oks: a candidate whose pose has OKS above this with the predicted pose of a
+        track seen in the previous frame is that track's: such pairs (allowed by the gates) are
+        matched first, one to one by OKS, and the fused cost only weighs the others. Without it,
+        on detection every frame, a track lost for seconds, whose geometry weighs nothing, took
+        a person from the track holding them on skeleton and colours alone (None: fused cost only).
     """
 
     def __init__(self, matcher=None, params: AssignmentParams = AssignmentParams(), *,
-                 appearance_distances=None, oks: OKSMatcher | None = None):
+                 appearance_distances=None, oks: OKSMatcher | None = None,
+                 same_person_oks: float | None = None):
         self.matcher, self.params = matcher, params
         self.appearance_distances = appearance_distances
         self.oks = oks or OKSMatcher()
+        self.same_person_oks = same_person_oks
 
     def cues(self, boxes_xyxy, keypoints, appearance, tracks: TrackCues) -> dict[str, np.ndarray]:
         """The (N, M) cost of each cue (NaN where a pair lacks it)."""
@@ -148,10 +157,21 @@ class FusedAssigner:
         cues = self.cues(boxes_xyxy, keypoints, appearance, tracks)
         fused = self.fused(cues, tracks.seconds_lost)
         ok = self.allowed(boxes_xyxy, cues, fused, tracks)
-        cost = np.where(ok, fused, FORBIDDEN)
-        rows, cols = linear_sum_assignment(cost)
         match: list[int | None] = [None] * num_rows
-        for row, col in zip(rows.tolist(), cols.tolist()):
-            if ok[row, col]:
+        if self.same_person_oks is not None:
+            seen = (np.asarray(tracks.seconds_lost) == 0)[None, :]
+            sure = ok & seen & (cues["oks"] < 1.0 - self.same_person_oks)  # NaN: not sure
+            for row, col in _solve(cues["oks"], sure):
                 match[row] = col
+                ok[row, :] = ok[:, col] = False
+        for row, col in _solve(fused, ok):
+            match[row] = col
         return match
+
+
+def _solve(cost: np.ndarray, allowed: np.ndarray) -> list[tuple[int, int]]:
+    """The (row, column) pairs of the minimum-cost assignment over the ``allowed`` pairs."""
+    if not allowed.any():
+        return []
+    rows, cols = linear_sum_assignment(np.where(allowed, cost, FORBIDDEN))
+    return [(row, col) for row, col in zip(rows.tolist(), cols.tolist()) if allowed[row, col]]

@@ -29,8 +29,10 @@ class MemoryParams:
 
     max_lost_seconds: how long a track that is not seen can still be re-identified.
     history_seconds: how much pose history a track keeps (at least the motion window).
-    duplicate_oks: two followed poses with OKS above this are one person: the track whose pose
-        is further from its own prediction is lost (a box that slid onto an occluder).
+    duplicate_oks: two poses with OKS above this are one person. Following: of two such
+        followed poses, the track whose pose is further from its own prediction is lost (a box
+        that slid onto an occluder); keyframes: a candidate so close to the predicted pose of an
+        active track is that track's before the fused cost weighs the rest (``FusedAssigner``).
     appearance_overlap: colours are trusted only where a box overlaps no other followed
         person's box by more than this IoU (an occluder's colours stay out): only then does a
         pose update its track's appearance, and is a followed pose checked against it.
@@ -111,7 +113,8 @@ class TrackMemory:
         self.params, self.fps, self.enlarge_scale = params, float(fps), enlarge_scale
         self.oks = OKSMatcher()
         self.assigner = FusedAssigner(matcher, params.assignment,
-                                      appearance_distances=appearance_cue.distances, oks=self.oks)
+                                      appearance_distances=appearance_cue.distances, oks=self.oks,
+                                      same_person_oks=params.duplicate_oks)
         self.reset()
 
     def reset(self) -> None:

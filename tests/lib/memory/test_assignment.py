@@ -102,3 +102,22 @@ def test_near_tie_goes_to_the_track_seen_last_frame():
     cues = {"iou": np.array([[0.5, 0.5]]), "oks": np.array([[0.5, 0.5]])}
     fused = assigner.fused(cues, np.array([0.0, 0.04]))
     assert fused[0, 1] - fused[0, 0] > 0.09
+
+
+def test_pose_where_an_active_track_was_predicted_is_that_tracks_first():
+    # one person held by active track 0 (its pose predicted exactly where the candidate's is,
+    # its box cut to the lower half) and remembered by track 1, lost 2 s ago, whose skeleton
+    # and colours fit slightly better: the fused cost alone hands the person to the lost track
+    tracks = tracks_at([(100, 100), (100, 100)], seconds_lost=[0.0, 2.0])
+    tracks.boxes_xyxy[0] = [50, 100, 150, 150]
+    boxes, kps = candidates([(100, 100)])
+    options = dict(appearance_distances=lambda a, b: np.array([[0.14, 0.13]]))
+    matcher = TableMatcher([[0.8, 0.2]])
+    assert FusedAssigner(matcher, **options).assign(boxes, kps, None, tracks) == [1]
+    sure = FusedAssigner(matcher, **options, same_person_oks=0.6)
+    assert sure.assign(boxes, kps, None, tracks) == [0]
+    # the first stage takes only gated-in pairs with OKS above the threshold
+    far = candidates([(140, 100)])
+    assert FusedAssigner(matcher, **options, same_person_oks=0.6).oks.distances(
+        *far, tracks.boxes_xyxy[:1], tracks.keypoints[:1])[0, 0] > 0.4
+    assert sure.assign(*far, None, tracks) == [1]
