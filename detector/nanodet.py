@@ -63,13 +63,13 @@ class NanoDetDetector(Detector):
     """Person detector: NanoDet on the whole frame (and on tiles when ``tile_grid`` > 1).
 
     ``detect(image BGR (H, W, 3) uint8) -> (boxes_xyxy (N, 4) float64, scores (N,) float64)``
-    in frame pixels, best first. score_thresh: lowest person score kept (0.35: see README
+    in frame pixels, best first. score_thresh: lowest person score kept (0.3: see README
     "NanoDet"). nms_iou_thresh: NMS over all windows. tile_grid, tile_overlap: extra tiles
     (2 = four tiles, five model calls per keyframe); a box cut by a tile's inner edge is dropped
     (the whole frame or a neighbour sees it whole).
     """
 
-    def __init__(self, weights_path: str | Path | None = None, *, score_thresh: float = 0.35,
+    def __init__(self, weights_path: str | Path | None = None, *, score_thresh: float = 0.3,
                  nms_iou_thresh: float = 0.5, tile_grid: int = 1, tile_overlap: float = 0.25,
                  num_threads: int = 2):
         path = Path(weights_path) if weights_path else weights.tflite_path("nanodet")

@@ -14,8 +14,8 @@ from lib.tracker import ASSOCIATIONS
 
 
 # the association of the demos and of track_videos.py: memory (README "Association with
-# memory": on the real-pixel set MOTA 56.4 vs 45.1, HOTA 52.0 vs 40.8, 142 vs 553 identity
-# switches, at fewer frames/s); the PoseTrack scripts keep the published one
+# memory" and bench/README.md: higher MOTA, HOTA and IDF1 and a fraction of the identity
+# switches of the published one on the real-pixel set); the PoseTrack scripts keep the published one
 DEMO_ASSOCIATION = "memory"
 # the components of the demos and of track_videos.py, chosen by measurement on the real-pixel
 # set and vtest.avi (README "Choosing the default"): no TensorFlow, no PyTorch
