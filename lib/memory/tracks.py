@@ -19,7 +19,6 @@ from lib.memory import motion
 from lib.memory.assignment import AssignmentParams, FusedAssigner, TrackCues
 from matcher.oks import OKSMatcher
 
-DUPLICATE_MIN_IOU = 0.3  # boxes overlapping less cannot hold poses of OKS above duplicate_oks
 DUPLICATE_MARGIN = 0.3  # own-prediction OKS closer than this: the younger duplicate is dropped
 
 
@@ -377,9 +376,6 @@ class TrackMemory:
         of each such pair, the one clearly further from its own prediction (OKS lower by
         ``DUPLICATE_MARGIN``), else the younger track."""
         if len(keypoints) < 2:
-            return set()
-        overlap = geometry.iou_matrix(boxes_xyxy, boxes_xyxy)
-        if not np.triu(overlap > DUPLICATE_MIN_IOU, k=1).any():
             return set()
         similarity = 1.0 - self.oks.distances(boxes_xyxy, keypoints, boxes_xyxy, keypoints)
         pairs = np.argwhere(np.triu(similarity > self.params.duplicate_oks, k=1))

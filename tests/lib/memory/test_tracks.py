@@ -4,6 +4,7 @@ import dataclasses
 
 import numpy as np
 
+from lib import geometry
 from lib.memory.tracks import MemoryParams, TrackMemory
 from tests.conftest import make_pose
 
@@ -48,6 +49,21 @@ def test_duplicate_followed_pose_drops_the_track_that_did_not_expect_it():
     pose = body(202)
     lost = memory.follow(1, [0, 1], np.stack([box(pose), box(pose)]), np.stack([pose, pose]))
     assert lost == [1] and list(memory.active) == [0] and list(memory.lost) == [1]
+
+
+def test_duplicate_in_a_wider_box_is_found_whatever_the_boxes_overlap():
+    # track 0 (the elder) is followed in a wide box that slid onto track 1's person: its pose
+    # is track 1's, though the two boxes overlap by IoU under 0.3
+    memory = TrackMemory(fps=25)
+    memory.keyframe(0, IMAGE, box(body(200))[None], body(200)[None])
+    memory.keyframe(3, IMAGE, np.stack([box(body(200)), box(body(300))]),
+                    np.stack([body(200), body(300)]))
+    pose = body(300)
+    wide = box(pose) + np.array([-150.0, -60.0, 60.0, 60.0])
+    narrow = box(pose, margin=0.0)
+    assert geometry.iou_matrix(wide[None], narrow[None])[0, 0] < 0.3
+    lost = memory.follow(4, [0, 1], np.stack([wide, narrow]), np.stack([pose, pose]))
+    assert lost == [0] and list(memory.active) == [1]
 
 
 def test_equal_duplicates_drop_the_younger_track():
