@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.util
 import pickle
 from pathlib import Path
 
@@ -25,25 +26,29 @@ BOX_DIGITS = 2  # boxes are keys rounded to 1/100 pixel
 
 
 class ClipCache:
-    """The cached outputs of the models of one clip, stamped with the sha256 of the clip's
-    source file (its video or annotation file): a rebuilt clip invalidates its cache."""
+    """The cached outputs of the models of one clip. Each table is stamped with the sha256 of
+    the clip's source file (its video or annotation file) and of the model's code: a rebuilt
+    clip, or an edited model module (a new default threshold, a new crop), invalidates it."""
 
     def __init__(self, clip_name: str, source_path: str, cache_dir: Path = CACHE_DIR):
         self.stamp = hashlib.sha256(Path(source_path).read_bytes()).hexdigest()
         self.dir = Path(cache_dir) / clip_name
         self.frame_idx = 0
         self._tables: dict[str, dict] = {}
+        self._stamps: dict[str, str] = {}
         self._dirty: set[str] = set()
 
-    def table(self, name: str) -> dict:
-        """The key -> output dict of model ``name`` (e.g. "det_ssdlite"), loaded on first use."""
+    def table(self, name: str, code_stamp: str = "") -> dict:
+        """The key -> output dict of model ``name`` (e.g. "det_ssdlite"), loaded on first use;
+        ``code_stamp``: a digest of the model's code (``code_digest``)."""
         if name not in self._tables:
+            self._stamps[name] = self.stamp + code_stamp
             path = self.dir / f"{name}.pkl"
             content = {}
             if path.is_file():
                 with open(path, "rb") as handle:
                     stamp, stored = pickle.load(handle)
-                content = stored if stamp == self.stamp else {}
+                content = stored if stamp == self._stamps[name] else {}
             self._tables[name] = content
         return self._tables[name]
 
@@ -56,8 +61,14 @@ class ClipCache:
         self.dir.mkdir(parents=True, exist_ok=True)
         for name in sorted(self._dirty):
             with open(self.dir / f"{name}.pkl", "wb") as handle:
-                pickle.dump((self.stamp, self._tables[name]), handle)
+                pickle.dump((self._stamps[name], self._tables[name]), handle)
         self._dirty.clear()
+
+
+def code_digest(kind: str, name: str) -> str:
+    """sha256 of the source file of the module that holds component ``name`` of ``kind``."""
+    spec = importlib.util.find_spec(components.TABLE[kind][name][0])
+    return hashlib.sha256(Path(spec.origin).read_bytes()).hexdigest()
 
 
 class CachedDetector(Detector):
@@ -65,11 +76,12 @@ class CachedDetector(Detector):
 
     def __init__(self, name: str, cache: ClipCache):
         self.name, self.cache, self._model = name, cache, None
+        self.code_stamp = code_digest("detector", name)
 
     def detect(self, image: np.ndarray):
         table = f"det_{self.name}"
         key = self.cache.frame_idx
-        if key not in self.cache.table(table):
+        if key not in self.cache.table(table, self.code_stamp):
             if self._model is None:
                 self._model = components.build("detector", self.name)
             boxes, scores = self._model.detect(image)
@@ -85,6 +97,7 @@ class CachedEstimator(PoseEstimator):
         module_name, class_name = components.TABLE["pose"][name]
         estimator_class = getattr(importlib.import_module(module_name), class_name)
         self.lost_score_thresh = estimator_class.lost_score_thresh
+        self.code_stamp = code_digest("pose", name)
         self._last_missing: list[int] = []
 
     def reset(self) -> None:
@@ -102,7 +115,7 @@ class CachedEstimator(PoseEstimator):
             self._model.assign([track_ids[i] for i in self._last_missing])
 
     def estimate(self, image: np.ndarray, boxes_xyxy: np.ndarray, track_ids=None) -> np.ndarray:
-        table = self.cache.table(f"pose_{self.name}")
+        table = self.cache.table(f"pose_{self.name}", self.code_stamp)
         keys = [(self.cache.frame_idx, tuple(np.round(box, BOX_DIGITS).tolist()))
                 for box in np.asarray(boxes_xyxy, float).reshape(-1, 4)]
         missing = [i for i, key in enumerate(keys) if key not in table]

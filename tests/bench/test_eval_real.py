@@ -28,6 +28,7 @@ def fake_components(monkeypatch, walking_world):
 
     monkeypatch.setattr(components, "build", build)
     monkeypatch.setitem(components.TABLE["pose"], "fake", ("tests.conftest", "ReplayEstimator"))
+    monkeypatch.setitem(components.TABLE["detector"], "fake", ("tests.conftest", "ReplayDetector"))
     return built
 
 
@@ -57,6 +58,28 @@ def test_cached_outputs_replay_without_building_a_model(tmp_path, fake_component
                                       np.stack([p.keypoints for p in b.persons]))
     source.write_text("{ }")  # a rebuilt clip: its cache no longer counts
     assert not model_cache.ClipCache("clip", source, tmp_path / "cache").table("det_fake")
+
+
+def test_an_edited_model_module_invalidates_its_cache(tmp_path, fake_components, monkeypatch):
+    module = tmp_path / "edited_model.py"
+    module.write_text("from tests.conftest import ReplayDetector\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(components.TABLE["detector"], "fake", ("edited_model", "ReplayDetector"))
+    source = tmp_path / "clip.json"
+    source.write_text("{}")
+
+    def detect_once():
+        detector = model_cache.CachedDetector("fake", model_cache.ClipCache("clip", source,
+                                                                            tmp_path / "cache"))
+        detector.detect(make_frame(0))
+        detector.cache.save()
+
+    detect_once()
+    detect_once()
+    assert len(fake_components) == 1  # the second answer came from disk
+    module.write_text("from tests.conftest import ReplayDetector  # a new default threshold\n")
+    detect_once()
+    assert len(fake_components) == 2
 
 
 def test_keyframe_without_boxes_assigns_no_track_to_the_model(tmp_path, fake_components):
