@@ -26,23 +26,30 @@ STRIDES = (8, 16, 32)
 NUM_CLASSES, NUM_BINS = 80, 11
 PERSON_CLASS = 0
 MEAN_BGR, STD_BGR = (103.53, 116.28, 123.675), (57.375, 57.12, 58.395)
+_MEAN_CHW = np.array(MEAN_BGR, np.float32)[:, None, None]  # (3, 1, 1), for channels first
+_STD_CHW = np.array(STD_BGR, np.float32)[:, None, None]
 
 
 def decode(outputs: dict[int, tuple[np.ndarray, np.ndarray]], input_size: int = INPUT_SIZE,
-           class_index: int = PERSON_CLASS) -> tuple[np.ndarray, np.ndarray]:
+           class_index: int = PERSON_CLASS,
+           score_thresh: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """{stride: (scores (cells, 80), distances (cells, 44))} -> (boxes_xyxy (A, 4) in input
-    pixels, scores (A,)) of ``class_index`` for every cell of every stride."""
+    pixels, scores (A,)) of ``class_index`` for every cell of every stride (with
+    ``score_thresh``, only the cells scoring at least that: the others are not decoded)."""
     all_boxes, all_scores = [], []
     for stride, (scores, distances) in sorted(outputs.items()):
         cells = input_size // stride
-        logits = distances.reshape(-1, 4, NUM_BINS).astype(np.float64)
+        index = np.arange(cells * cells)
+        if score_thresh is not None:
+            index = np.flatnonzero(scores[:, class_index] >= score_thresh)
+        logits = distances[index].reshape(-1, 4, NUM_BINS).astype(np.float64)
         prob = np.exp(logits - logits.max(axis=2, keepdims=True))
         prob /= prob.sum(axis=2, keepdims=True)
         sides = (prob * np.arange(NUM_BINS)).sum(axis=2) * stride
-        rows, cols = np.divmod(np.arange(cells * cells), cells)
+        rows, cols = np.divmod(index, cells)
         centres = np.column_stack([cols + 0.5, rows + 0.5]) * stride
         all_boxes.append(np.hstack([centres - sides[:, :2], centres + sides[:, 2:]]))
-        all_scores.append(scores[:, class_index].astype(np.float64))
+        all_scores.append(scores[index, class_index].astype(np.float64))
     return np.concatenate(all_boxes), np.concatenate(all_scores)
 
 
@@ -113,17 +120,16 @@ class NanoDetDetector(Detector):
         x1, y1, x2, y2 = window
         resized = cv2.resize(image[y1:y2, x1:x2], (INPUT_SIZE, INPUT_SIZE),
                              interpolation=cv2.INTER_LINEAR)
-        normalised = (resized.astype(np.float32) - MEAN_BGR) / STD_BGR
-        self.interpreter.set_tensor(self.input_index,
-                                    normalised.transpose(2, 0, 1)[None].astype(np.float32))
+        normalised = np.ascontiguousarray(resized.transpose(2, 0, 1), dtype=np.float32)
+        normalised -= _MEAN_CHW   # in float32, channels first: the input as one array
+        normalised /= _STD_CHW
+        self.interpreter.set_tensor(self.input_index, normalised[None])
         self.interpreter.invoke()
         raw = {stride: tuple(self.interpreter.get_tensor(i)[0] for i in indices)
                for stride, indices in self.outputs.items()}
-        boxes, scores = decode(raw)
-        keep = scores >= self.score_thresh
+        boxes, scores = decode(raw, score_thresh=self.score_thresh)
         scale_x, scale_y = (x2 - x1) / INPUT_SIZE, (y2 - y1) / INPUT_SIZE
-        boxes = boxes[keep] * [scale_x, scale_y, scale_x, scale_y] + [x1, y1, x1, y1]
-        return boxes, scores[keep]
+        return boxes * [scale_x, scale_y, scale_x, scale_y] + [x1, y1, x1, y1], scores
 
     @staticmethod
     def _inside_tile(boxes: np.ndarray, window, width: int, height: int,
