@@ -9,6 +9,7 @@ the first tracked frame counts process start, imports and model loading, and the
 (VmHWM) is that pipeline's alone. The demos' default is ``lib.cli.DEMO_COMPONENTS``; both
 pipelines run with the demos' association (``lib.cli.DEMO_ASSOCIATION``).
 ``--memory-frames A B`` compares peak memory for inputs of A and B frames (the clip looped).
+A run also counts the people tracked, the pose-model crops and the detector calls per frame.
 The last line is one JSON object.
 """
 from __future__ import annotations
@@ -24,7 +25,7 @@ from lib import components
 from lib.cli import DEMO_ASSOCIATION, DEMO_COMPONENTS, VIDEO_FPS
 from lib.drawing import Renderer
 from lib.formats.opensvai import OpenSVAIWriter
-from lib.interfaces import Detector
+from lib.interfaces import Detector, PoseEstimator
 from lib.runner import Frame, run
 from lib.tracker import ASSOCIATIONS, LightTracker, default
 from lib.video import VideoSink, frame_rate, open_capture, read_frames
@@ -63,6 +64,24 @@ class Counted(Detector):
         return self.inner.detect(image)
 
 
+class CountedPoses(PoseEstimator):
+    """A pose estimator that counts the boxes it is given (a top-down model's crops)."""
+
+    def __init__(self, inner):
+        self.inner, self.crops = inner, 0
+        self.lost_score_thresh = inner.lost_score_thresh
+
+    def estimate(self, image, boxes_xyxy, track_ids=None):
+        self.crops += len(boxes_xyxy)
+        return self.inner.estimate(image, boxes_xyxy, track_ids)
+
+    def assign(self, track_ids):
+        self.inner.assign(track_ids)
+
+    def reset(self):
+        self.inner.reset()
+
+
 def looped(video: str, num_frames: int):
     """``num_frames`` frames of ``video``, the clip repeated as often as needed."""
     index = 0
@@ -85,7 +104,7 @@ def measure(args, started_at: float) -> dict:
     """Track ``args.frames`` frames with the named pipeline in this process. ``started_at``:
     wall clock of the process start (the first tracked frame is timed from it)."""
     detector = Counted(components.build("detector", args.run[0]))
-    estimator = components.build("pose", args.run[1])
+    estimator = CountedPoses(components.build("pose", args.run[1]))
     matcher = components.build("matcher", args.run[2])
     tracker = LightTracker(detector, estimator, matcher, keyframe_interval=args.keyframe_interval,
                            match_thresh=args.match_thresh, association=args.association,
@@ -103,7 +122,10 @@ def measure(args, started_at: float) -> dict:
         "first_frame_s": round(writer.first_at - started_at, 2),
         "peak_mb": round(peak_mb(), 1),
         "det_ms": round(1000 * stats.time_det / max(1, detector.calls), 2),
-        "pose_ms_per_person": round(1000 * stats.time_pose / max(1, stats.num_persons), 2),
+        "pose_ms_per_crop": round(1000 * stats.time_pose / max(1, estimator.crops), 2),
+        "persons_per_frame": round(stats.num_persons / frames, 2),
+        "pose_crops_per_frame": round(estimator.crops / frames, 2),
+        "det_calls_per_frame": round(detector.calls / frames, 3),
         "tracking_ms": round(1000 * stats.time_lighttrack / frames, 3),
         "writing_ms": round(1000 * writer.seconds / frames, 3),
     }
@@ -139,11 +161,14 @@ def compare(args) -> dict:
     print(f"keyframe interval {interval}, {DEMO_ASSOCIATION} association, {args.frames} frames; "
           f"default = "
           f"{'+'.join(pipelines['default'])}, earlier = {'+'.join(EARLIER)}")
-    print(f"{'pipeline and video':50} {'frames/s':>9} {'first frame s':>14} {'peak MB':>8}")
+    print(f"{'pipeline and video':50} {'frames/s':>9} {'first frame s':>14} {'peak MB':>8} "
+          f"{'people/frame':>13} {'crops/frame':>12} {'ms/crop':>8}")
     for key, result in results.items():
         label, video = key.split(" ", 1)
         print(f"{'+'.join(pipelines[label]) + ' ' + video:50} {result['e2e_fps']:9.2f} "
-              f"{result['first_frame_s']:14.2f} {result['peak_mb']:8.1f}")
+              f"{result['first_frame_s']:14.2f} {result['peak_mb']:8.1f} "
+              f"{result['persons_per_frame']:13.2f} {result['pose_crops_per_frame']:12.2f} "
+              f"{result['pose_ms_per_crop']:8.2f}")
     return results
 
 
