@@ -59,7 +59,9 @@ def predictions(gt_doc: dict, results: list, keypoint_thresh: float) -> dict:
             kept = keypoints[:, 2] > keypoint_thresh
             if not kept.any():
                 continue
-            visible = np.column_stack([keypoints[:, :2], kept.astype(float)])
+            # a joint left out is x = y = visibility = 0 (poseval), as lib.formats.posetrack writes
+            visible = np.column_stack([np.where(kept[:, None], keypoints[:, :2], 0.0),
+                                       kept.astype(float)])
             annotations.append(annotation18(ann_id=len(annotations), image=image["id"],
                                             track_id=person.track_id, keypoints=visible,
                                             box_xywh=geometry.xyxy_to_xywh(person.box_xyxy), scores=keypoints[:, 2]))

@@ -121,3 +121,9 @@ def test_tracked_ground_truth_written_as_predictions_scores_100(tmp_path):
     result = evaluate(gt_dir, tmp_path / "pred")
     scores = [result[key] for key in ("mAP", "MOTA", "HOTA", "IDF1", "recall", "precision")]
     assert scores == pytest.approx([100] * 6) and result["IDSW"] == 0
+    for result_frame in results:  # one joint per person scored under the threshold, far off
+        for person in result_frame.persons:
+            person.keypoints[0] = (person.keypoints[0, 0] + 300, person.keypoints[0, 1], 0.1)
+    write_json(str(tmp_path / "pred" / "seq.json"), predictions(gt_doc, results, 0.5))
+    result = evaluate(gt_dir, tmp_path / "pred")
+    assert result["precision"] == pytest.approx(100) and result["recall"] < 100  # left out
