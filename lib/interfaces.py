@@ -89,11 +89,6 @@ class Track:
     first_frame: int = 0
     last_frame: int = 0
 
-    @property
-    def age(self) -> int:
-        """Frames since the track started (0 on its first frame)."""
-        return self.last_frame - self.first_frame
-
 
 @dataclass
 class RejectedDetection:

@@ -42,14 +42,6 @@ def finite_float(text: str) -> float:
     return value
 
 
-def positive_float(text: str) -> float:
-    """argparse type: a finite number > 0."""
-    value = finite_float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {value}")
-    return value
-
-
 def non_negative_float(text: str) -> float:
     """argparse type: a finite number >= 0 (noise levels, rates per frame)."""
     value = finite_float(text)

@@ -112,8 +112,6 @@ class OutputLock:
             os.close(self._fd)
             self._fd = None
 
-    close = release
-
     def __enter__(self) -> "OutputLock":
         return self
 

@@ -15,7 +15,7 @@ from lib import geometry
 from lib.association import associate
 from lib.interfaces import (NUM_JOINTS, Detector, FrameResult, Matcher, PoseEstimator,
                             RejectedDetection, Track)
-from lib.memory.loop import MemoryLoop
+from lib.memory.loop import MemoryLoop, crossed
 from lib.memory.tracks import MemoryParams, TrackMemory
 
 ASSOCIATIONS = ("published", "memory")
@@ -131,7 +131,7 @@ class LightTracker:
             self._frame_idx += 1
             return result
         keyframe = self._mandatory_keyframe or \
-            self._frame_idx // self.keyframe_interval > previous_idx // self.keyframe_interval
+            crossed(previous_idx, self._frame_idx, self.keyframe_interval)
         if self.empty_detections_end_tracks and detections is not None \
                 and len(detections[0]) == 0:
             self._remember([], np.zeros((0, self.num_joints, 3)))

@@ -1,1 +1,1 @@
-"""Pose matchers side by side: oks (numpy) and sgcn (PyTorch; its model code is in graph/)."""
+"""Pose matchers side by side: oks and sgcn (numpy; the SGCN's PyTorch model is in graph/)."""

@@ -56,9 +56,6 @@ class SGCNMatcher(Matcher):
             weights_path, fix="give an existing SGCN state dict, e.g. "
             f"{PUBLISHED_WEIGHTS.relative_to(ROOT)} from the released GCN.zip")))
 
-    def reset(self) -> None:
-        """Nothing to reset: the matcher keeps no state between frames or videos."""
-
     def embed(self, keypoints: np.ndarray, boxes: np.ndarray) -> np.ndarray:
         """keypoints (N, 15, 2|3), boxes (N, 4) xyxy or xywh -> embeddings (N, D) float32."""
         return self.embedder(keypoints_to_graphs(keypoints, boxes))

@@ -78,7 +78,7 @@ class MemoryLoop:
         self._assign = assign or (lambda track_ids: None)
         last_idx, self._last_idx = self._last_idx, frame_idx
         keyframe = (self._mandatory_keyframe or not self.memory.active
-                    or _crossed(last_idx, frame_idx, self.keyframe_interval))
+                    or crossed(last_idx, frame_idx, self.keyframe_interval))
         if keyframe:
             self._keyframe(frame_idx, image, detect, estimate, is_lost)
         else:
@@ -127,7 +127,7 @@ class MemoryLoop:
         return bool(lost.any() or duplicates)
 
     def _check_due(self, last_idx: int, frame_idx: int, image: np.ndarray) -> bool:
-        if self.check_interval <= 0 or not _crossed(last_idx, frame_idx, self.check_interval):
+        if self.check_interval <= 0 or not crossed(last_idx, frame_idx, self.check_interval):
             return False
         if self.trigger is None:
             return True
@@ -153,7 +153,7 @@ def _spread(ids: list, mask: np.ndarray) -> list:
     return [next(found) if kept else None for kept in mask.tolist()]
 
 
-def _crossed(last_idx: int, frame_idx: int, interval: int) -> bool:
+def crossed(last_idx: int, frame_idx: int, interval: int) -> bool:
     """A multiple of ``interval`` lies in (last_idx, frame_idx]: frames skipped by a live
     source move a keyframe or check to the first frame at or after its multiple."""
     return frame_idx // interval > last_idx // interval

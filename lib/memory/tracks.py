@@ -240,9 +240,11 @@ class TrackMemory:
 
     def refresh_appearance(self, frame_idx: int, image: np.ndarray) -> None:
         """Update the appearance of the active tracks not updated for
-        ``appearance_refresh_seconds`` from their current poses in ``image``."""
+        ``appearance_refresh_seconds`` from their current poses in ``image`` (a track whose
+        colours ``follow`` checked on this frame was refreshed there already)."""
         stale = frame_idx - self.params.appearance_refresh_seconds * self.fps
-        tracks = [t for t in self.active.values() if t.appearance_frame < stale]
+        tracks = [t for t in self.active.values()
+                  if t.appearance_frame < stale and t.appearance_checked != frame_idx]
         if tracks:
             descriptors = appearance_cue.describe(image, np.stack([t.keypoints for t in tracks]),
                                                   self.params.appearance)
