@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import logging
 import time
-import time
 from pathlib import Path
 
 from bench import eval_table

@@ -17,11 +17,12 @@ import numpy as np
 from bench.eval_rows import Row, build_tracker
 from bench.model_cache import ClipCache
 from lib import geometry
+from lib.cli import VIDEO_FPS
 from lib.errors import LightTrackError
 from lib.eval.posetrack import evaluate
 from lib.formats.jsonfile import load_json, write_json
 from lib.formats.posetrack import annotation18, natural_key
-from lib.video import open_capture, read_frames
+from lib.video import frame_rate, open_capture, read_frames
 
 log = logging.getLogger(__name__)
 
@@ -105,9 +106,9 @@ def track_video(rows: list[Row], video_path: Path, matchers: dict, skipped: dict
     """row name -> per-frame lists of track ids over the video ``video_path``."""
     cache = ClipCache(video_path.stem, video_path)
     capture = open_capture(str(video_path))
-    frame_rate = capture.get(cv2.CAP_PROP_FPS) or POSETRACK_FPS
+    fps = frame_rate(capture) or VIDEO_FPS
     frames = (frame.image for frame in read_frames(capture, video_path.stem))
-    done = run_rows(rows, frames, cache, matchers, skipped, frame_rate)
+    done = run_rows(rows, frames, cache, matchers, skipped, fps)
     return {name: [[p.track_id for p in result.persons] for result in results]
             for name, (results, _) in done.items()}
 

@@ -17,13 +17,12 @@ import sys
 import time
 from pathlib import Path
 
-import cv2
 
 from bench.eval_rows import build_tracker, default_rows
 from bench.model_cache import CACHE_DIR
-from lib.cli import run_main
+from lib.cli import VIDEO_FPS, run_main
 from lib.errors import LightTrackError
-from lib.video import open_capture, read_frames
+from lib.video import frame_rate, open_capture, read_frames
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +33,7 @@ TIMING_COLUMNS = ("frames/s", "peak MB")
 def time_row(row, video: Path, num_frames: int) -> dict:
     """frames/s of ``row`` (models loaded beforehand, not timed) and this process's peak memory."""
     capture = open_capture(str(video))
-    tracker = build_tracker(row, None, {}, capture.get(cv2.CAP_PROP_FPS) or 25.0)
-    tracker.reset()
+    tracker = build_tracker(row, None, {}, frame_rate(capture) or VIDEO_FPS)
     seconds, count = 0.0, 0
     for frame in read_frames(capture, video.stem, max_frames=num_frames):
         start = time.perf_counter()

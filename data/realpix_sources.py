@@ -1,5 +1,5 @@
 """The photos and video frames the real-pixel set cuts its people and backgrounds from (numpy,
-OpenCV): scikit-image, matplotlib and OpenCV's sample data (``make vtest`` fetches the latter).
+OpenCV): OpenCV's sample photos and frames of vtest.avi (``make vtest`` fetches them).
 
 A ``Source`` names one person: the image it is cut from and the crop rectangle. The reference
 keypoints of each crop (``data/realpix_reference.json``, written by ``data/annotate_realpix.py``)
@@ -24,8 +24,8 @@ REFERENCE_PATH = Path(__file__).resolve().parent / "realpix_reference.json"
 
 @dataclass(frozen=True)
 class Source:
-    """A person: ``image`` names the photo ("skimage:camera", "matplotlib:grace_hopper.jpg",
-    "opencv:messi5.jpg", "vtest:<frame index>"), ``crop_xyxy`` the rectangle cut from it."""
+    """A person: ``image`` names the photo ("opencv:messi5.jpg" or "vtest:<frame index>"),
+    ``crop_xyxy`` the rectangle cut from it."""
 
     name: str
     image: str
@@ -74,14 +74,7 @@ def load_image(spec: str) -> np.ndarray:
     """The BGR uint8 image named by ``spec`` (see ``Source.image``; "opencv:leuvenA.jpg" for a
     background)."""
     kind, _, name = spec.partition(":")
-    if kind == "skimage":
-        from skimage import data
-        image = getattr(data, name)()
-        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR if image.ndim == 2 else cv2.COLOR_RGB2BGR)
-    if kind == "matplotlib":
-        from matplotlib import cbook
-        path = cbook.get_sample_data(name, asfileobj=False)
-    elif kind == "opencv":
+    if kind == "opencv":
         path = sample_path(name)
     elif kind == "vtest":
         wanted = tuple(sorted({int(s.image.partition(":")[2]) for s in SOURCES.values()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lib.eval.posetrack import SUMMARY_KEYS
 from lib.formats.jsonfile import dumps, write_json
 from lib.joints import JOINT_NAMES
 
@@ -92,7 +93,7 @@ def summary_line(result: dict) -> str:
     """The one-line JSON summary: mAP, MOTA, MOTP, precision, recall, HOTA, DetA, AssA, IDF1 (null
     when NaN or not evaluated) and IDSW."""
     summary = {}
-    for key in ("mAP", "MOTA", "MOTP", "precision", "recall", "HOTA", "DetA", "AssA", "IDF1"):
+    for key in (k for k in SUMMARY_KEYS if k != "IDSW"):
         value = result[key]
         summary[key] = None if value is None or math.isnan(value) else round(value, 4)
     summary["IDSW"] = result["IDSW"]
