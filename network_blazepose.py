@@ -131,9 +131,15 @@ class BlazePoseEstimator(PoseEstimator):
 
     def assign(self, track_ids: TrackIds) -> None:
         """Key the tracking ROIs of the last call's poses by their tracks (N items; None: not
-        tracked); the ROIs of earlier calls are forgotten."""
-        self._track_rois = {track_id: roi for track_id, roi in zip(track_ids, self._next_rois)
-                            if track_id is not None and roi is not None}
+        tracked); a track whose pose was not seen loses its ROI, tracks not in the call keep
+        theirs (a tracker may estimate its tracks in more than one call per frame)."""
+        for track_id, roi in zip(track_ids, self._next_rois):
+            if track_id is None:
+                continue
+            if roi is None:
+                self._track_rois.pop(track_id, None)
+            else:
+                self._track_rois[track_id] = roi
 
     def _keypoints(self, points, raw, flags, image_shape) -> np.ndarray:
         """The 15 joints (N, 15, 3) from landmarks (N, 39, 2) in frame pixels and raw outputs."""

@@ -193,6 +193,20 @@ def test_tracked_frames_skip_the_pose_detector_whatever_the_box_rule(enlarge_sca
     assert crops == [3, 0, 0, 0, 3, 0]
 
 
+def test_tracks_estimated_in_separate_calls_keep_their_regions():
+    """The memory association estimates a frame's tracks in more than one call (followed
+    tracks, then newcomers): a call without a track does not drop that track's region."""
+    estimator = BlazePoseEstimator.from_options()
+    counter = estimator.detector = CountingModel(estimator.detector)
+    frame, placement = make_scene()
+    boxes = person_boxes(placement)
+    estimator.estimate(frame, boxes, [0, 1, 2])
+    counter.crops = 0
+    estimator.estimate(frame, boxes[:1], [0])
+    estimator.estimate(frame, boxes[1:], [1, 2])
+    assert counter.crops == 0
+
+
 def test_missing_weights_name_the_file_and_the_fix(tmp_path, monkeypatch):
     monkeypatch.setattr(network_blazepose, "WEIGHTS_DIR", tmp_path / "weights/blazepose")
     with pytest.raises(LightTrackError, match="weights/blazepose/pose_landmark_full.tflite "
