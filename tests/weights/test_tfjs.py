@@ -5,12 +5,12 @@ import json
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from lib import weights
 from lib.errors import LightTrackError
-
-tf = pytest.importorskip("tensorflow")
-tfjs = pytest.importorskip("weights.tfjs")
+from lib.tflite import load_interpreter
+from weights import tfjs
 
 
 def attr_list(values):
@@ -85,9 +85,7 @@ def reference(x, values):
 
 
 def run_tflite(path, inputs):
-    from ai_edge_litert.interpreter import Interpreter
-    interpreter = Interpreter(model_path=str(path))
-    interpreter.allocate_tensors()
+    interpreter = load_interpreter(path)
     interpreter.set_tensor(interpreter.get_input_details()[0]["index"], inputs)
     interpreter.invoke()
     return {tuple(d["shape"]): interpreter.get_tensor(d["index"])
