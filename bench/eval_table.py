@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import math
 
-import matplotlib
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from lib.plots import save
 
 CHART_METRICS = ("mAP", "MOTA", "HOTA", "IDF1")  # percent scores drawn as bars
 SPEED_COLUMN = "frames/s"
@@ -47,9 +46,8 @@ def chart(table: list[dict], path, title: str) -> None:
     names = [r["row"] for r in table][::-1]
     rows = table[::-1]
     height = 0.8 / len(CHART_METRICS)
-    fig, (ax_scores, ax_speed) = plt.subplots(
-        1, 2, figsize=(12, 1.0 + 0.55 * len(rows)), sharey=True,
-        gridspec_kw={"width_ratios": [3, 1]})
+    fig = Figure(figsize=(12, 1.0 + 0.55 * len(rows)), dpi=80)
+    ax_scores, ax_speed = fig.subplots(1, 2, sharey=True, gridspec_kw={"width_ratios": [3, 1]})
     for k, metric in enumerate(CHART_METRICS):
         values = [r.get(metric) if r.get(metric) is not None else 0.0 for r in rows]
         positions = [i + (k - (len(CHART_METRICS) - 1) / 2) * height for i in range(len(rows))]
@@ -65,5 +63,4 @@ def chart(table: list[dict], path, title: str) -> None:
     ax_speed.set_xlabel(SPEED_COLUMN)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
+    save(fig, str(path))
