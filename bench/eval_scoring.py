@@ -16,6 +16,7 @@ import numpy as np
 
 from bench.eval_rows import Row, build_tracker
 from bench.model_cache import ClipCache
+from data.annotate_realpix import MIN_SCORE
 from lib import geometry
 from lib.cli import VIDEO_FPS
 from lib.errors import LightTrackError
@@ -28,12 +29,15 @@ log = logging.getLogger(__name__)
 
 REALPIX_METRICS = ("mAP", "MOTA", "HOTA", "IDF1", "IDSW", "recall", "precision")
 POSETRACK_FPS = 25.0  # PoseTrack'18 clips and the real-pixel set
+#: every row's predictions keep the joints scored above this: one cut for all models (as
+#: poseval's converter applies one --drop_thresh to a run), the score at which both reference
+#: models had to see a joint for the set to annotate it
+JOINT_SCORE_THRESH = MIN_SCORE
 
 
 def run_rows(rows: list[Row], frames, cache: ClipCache, matchers: dict, skipped: dict,
              frame_rate: float) -> dict:
-    """row name -> (per-frame ``FrameResult`` list, keypoint score threshold) for every row not
-    in ``skipped``; a row whose component fails to build is added to ``skipped`` (name ->
+    """row name -> per-frame ``FrameResult`` list for every row not in ``skipped``; a row whose component fails to build is added to ``skipped`` (name ->
     reason)."""
     trackers = {row.name: build_tracker(row, cache, matchers, frame_rate) for row in rows
                 if row.name not in skipped}
@@ -47,12 +51,12 @@ def run_rows(rows: list[Row], frames, cache: ClipCache, matchers: dict, skipped:
                 skipped[name] = str(err)
                 del trackers[name], results[name]
     cache.save()
-    return {name: (results[name], trackers[name].lost_score_thresh) for name in results}
+    return results
 
 
-def predictions(gt_doc: dict, results: list, keypoint_thresh: float) -> dict:
+def predictions(gt_doc: dict, results: list, keypoint_thresh: float = JOINT_SCORE_THRESH) -> dict:
     """A PoseTrack'18 prediction document: per GT image the tracked persons, joints scored
-    above ``keypoint_thresh`` (the score the tracker trusts a joint at)."""
+    above ``keypoint_thresh``."""
     annotations = []
     for image, result in zip(gt_doc["images"], results):
         for person in result.persons:
@@ -90,9 +94,8 @@ def score_posetrack_set(rows: list[Row], root: Path, matchers: dict, skipped: di
             gt_doc = load_json(gt_path)
             cache = ClipCache(f"{root.name}/{gt_path.stem}", gt_path)
             done = run_rows(rows, _images(root, gt_doc), cache, matchers, skipped, POSETRACK_FPS)
-            for name, (results, thresh) in done.items():
-                write_json(Path(work) / safe(name) / gt_path.name,
-                           predictions(gt_doc, results, thresh))
+            for name, results in done.items():
+                write_json(Path(work) / safe(name) / gt_path.name, predictions(gt_doc, results))
             log.info("%s: %d rows tracked", gt_path.stem, len(done))
         scores = {}
         for row in rows:
@@ -110,7 +113,7 @@ def track_video(rows: list[Row], video_path: Path, matchers: dict, skipped: dict
     frames = (frame.image for frame in read_frames(capture, video_path.stem))
     done = run_rows(rows, frames, cache, matchers, skipped, fps)
     return {name: [[p.track_id for p in result.persons] for result in results]
-            for name, (results, _) in done.items()}
+            for name, results in done.items()}
 
 
 def safe(name: str) -> str:
