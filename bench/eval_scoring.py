@@ -37,8 +37,8 @@ JOINT_SCORE_THRESH = MIN_SCORE
 
 def run_rows(rows: list[Row], frames, cache: ClipCache, matchers: dict, skipped: dict,
              frame_rate: float) -> dict:
-    """row name -> per-frame ``FrameResult`` list for every row not in ``skipped``; a row whose component fails to build is added to ``skipped`` (name ->
-    reason)."""
+    """row name -> per-frame ``FrameResult`` list for every row not in ``skipped``; a row
+    whose component fails to build is added to ``skipped`` (name -> reason)."""
     trackers = {row.name: build_tracker(row, cache, matchers, frame_rate) for row in rows
                 if row.name not in skipped}
     results = {name: [] for name in trackers}
