@@ -33,17 +33,27 @@ def install() -> None:
 
 @contextlib.contextmanager
 def deferred():
-    """Hold SIGINT, SIGTERM and SIGHUP until the block ends (then they are delivered), so a
-    frame reaches every sink or none: the outputs agree in frame count."""
-    if not hasattr(signal, "pthread_sigmask"):  # not POSIX: nothing to hold
+    """Hold SIGINT, SIGTERM and SIGHUP until the block ends (then the first one received is
+    raised again), so a frame reaches every sink or none: the outputs agree in frame count.
+
+    The handlers are swapped for one that only records, rather than the signals masked: a
+    process signal goes to any thread that does not mask it (a model's thread pool, tqdm's
+    monitor) and Python then runs the main thread's handler wherever that thread is. Outside
+    the main thread (where handlers cannot be set) the block runs unguarded."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held = {signal.SIGINT, *HANDLED}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    received: list[int] = []
+    held = (signal.SIGINT, *HANDLED)
+    previous = {signum: signal.signal(signum, lambda signum, _frame: received.append(signum))
+                for signum in held}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        if received:
+            signal.raise_signal(received[0])
 
 
 def exit_code(interrupt: KeyboardInterrupt) -> int:

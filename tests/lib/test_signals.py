@@ -47,3 +47,21 @@ def test_signals_are_held_until_the_deferred_block_ends():
             "    print(steps)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stdout == "['block finished']\n", proc.stderr
+
+
+def test_a_signal_another_thread_receives_is_held_too():
+    """A process signal goes to any thread that does not block it (here an idle helper thread,
+    as tqdm's monitor or a model's thread pool): it must still wait for the block's end."""
+    code = ("import os, signal, threading, time\nfrom lib import signals\nsignals.install()\n"
+            "threading.Thread(target=threading.Event().wait, daemon=True).start()\n"
+            "steps = []\n"
+            "try:\n"
+            "    with signals.deferred():\n"
+            "        os.kill(os.getpid(), signal.SIGTERM)\n"
+            "        time.sleep(0.2)\n"
+            "        steps.append('block finished')\n"
+            "    steps.append('after the block')\n"
+            "except KeyboardInterrupt:\n"
+            "    print(steps)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stdout == "['block finished']\n", proc.stderr
