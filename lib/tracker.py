@@ -30,7 +30,7 @@ class LightTracker:
     algorithm is a keyword argument whose default is the published demo value:
 
     keyframe_interval: a frame is a keyframe when ``frame_idx % keyframe_interval == 0`` or
-        when the previous frame asked for one (no detection, or no track left to follow).
+        when no track is left to follow (as after a keyframe that found nobody).
     enlarge_scale: boxes grow by ``int(0.5 * enlarge_scale * extent)`` pixels per side.
     iou_thresh: a detection continues the previous track it overlaps most when that IoU is
         strictly above this.
@@ -39,7 +39,6 @@ class LightTracker:
         best joint scores is below ``lost_score_thresh`` (None: the estimator's declared
         ``lost_score_thresh``); a loss redoes the frame as a keyframe.
     pose_match: "best" (demos) or "first" (PoseTrack scripts), see ``lib.association``.
-    keyframe_after_empty: a keyframe without detections makes the next frame a keyframe.
     nms_iou_thresh: optional box NMS before pose estimation (published: off).
     empty_detections_end_tracks: when ``step`` is given detections and they are empty, the
         frame is returned empty and every track ends, keyframe or not (PoseTrack scripts;
@@ -60,7 +59,7 @@ class LightTracker:
                  matcher: Matcher | None = None, *, keyframe_interval: int = 40,
                  enlarge_scale: float = 0.2, iou_thresh: float = 0.3, match_thresh: float = 0.5,
                  lost_top_k: int = 4, lost_score_thresh: float | None = None,
-                 pose_match: str = "best", keyframe_after_empty: bool = True,
+                 pose_match: str = "best",
                  nms_iou_thresh: float | None = None, empty_detections_end_tracks: bool = False,
                  num_joints: int = NUM_JOINTS, association: str = "published",
                  fps: float = 25.0, memory_params: MemoryParams | None = None):
@@ -82,7 +81,6 @@ class LightTracker:
         self.lost_top_k = lost_top_k
         self.lost_score_thresh = float(lost_score_thresh)
         self.pose_match = pose_match
-        self.keyframe_after_empty = keyframe_after_empty
         self.nms_iou_thresh = nms_iou_thresh
         self.empty_detections_end_tracks = empty_detections_end_tracks
         self.num_joints = num_joints
@@ -92,8 +90,7 @@ class LightTracker:
             memory = TrackMemory(matcher if match_thresh >= 0 else None,
                                  memory_params or MemoryParams(), fps=fps,
                                  enlarge_scale=enlarge_scale)
-            self._memory = MemoryLoop(memory, keyframe_interval=self.keyframe_interval,
-                                      keyframe_after_empty=keyframe_after_empty)
+            self._memory = MemoryLoop(memory, keyframe_interval=self.keyframe_interval)
         self.reset()
 
     def reset(self) -> None:
@@ -104,7 +101,6 @@ class LightTracker:
                 component.reset()
         self._frame_idx = 0
         self._next_id = 0
-        self._mandatory_keyframe = False
         self._tracks: list[Track] = []  # the last frame's tracked persons
         self._track_keypoints = np.zeros((0, self.num_joints, 3))  # their poses, stacked
         if self._memory is not None:
@@ -130,8 +126,7 @@ class LightTracker:
             self._memory_step(image, detections, result)
             self._frame_idx += 1
             return result
-        keyframe = self._mandatory_keyframe or \
-            crossed(previous_idx, self._frame_idx, self.keyframe_interval)
+        keyframe = crossed(previous_idx, self._frame_idx, self.keyframe_interval)
         if self.empty_detections_end_tracks and detections is not None \
                 and len(detections[0]) == 0:
             self._remember([], np.zeros((0, self.num_joints, 3)))
@@ -152,7 +147,6 @@ class LightTracker:
                          < self.lost_score_thresh).any())
         if lost:
             result.num_persons -= 1
-            self._mandatory_keyframe = True
             return False
         result.persons = [self._continue(track, box, kps)
                           for track, box, kps in zip(tracks, boxes_xyxy, keypoints)]
@@ -162,11 +156,8 @@ class LightTracker:
     def _keyframe_step(self, image: np.ndarray, detections, result: FrameResult) -> None:
         """Detect, estimate poses and associate with the previous frame's tracks."""
         result.is_keyframe = True
-        self._mandatory_keyframe = False
         boxes_xyxy = self._candidate_boxes(image, detections, result, result.rejected)
         result.num_persons += len(boxes_xyxy) + len(result.rejected)
-        if not boxes_xyxy and not result.rejected:
-            self._mandatory_keyframe = self.keyframe_after_empty
         keypoints = self._estimate(image, boxes_xyxy, [None] * len(boxes_xyxy), result)
         match = self._associate(boxes_xyxy, keypoints)
         result.persons = [self._continue(None if col is None else self._tracks[col], box, kps)

@@ -43,7 +43,7 @@ def posetrack_tracker(estimator, matcher, *, keyframe_interval: int = PRESET["ke
     ends every track and does not force a keyframe. (Invalid detections are dropped by the
     writer: ``OpenSVAIWriter(placeholders=False)``.)"""
     return LightTracker(None, estimator, matcher, keyframe_interval=keyframe_interval,
-                        match_thresh=match_thresh, pose_match="first", keyframe_after_empty=False,
+                        match_thresh=match_thresh, pose_match="first",
                         empty_detections_end_tracks=True, **options)
 
 

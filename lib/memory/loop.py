@@ -6,8 +6,7 @@ functions, so model timing, box enlargement and the lost-pose test stay in the t
 
 Per frame, in order:
 - keyframe (every ``keyframe_interval`` frames, the first frame at or after each multiple when
-  a live source skipped frames, or when no track is active or the last
-  keyframe found nobody): detect, estimate every candidate's pose, associate the candidates
+  a live source skipped frames, or when no track is active): detect, estimate every candidate's pose, associate the candidates
   whose pose passes the lost test with the active and lost tracks in one assignment
   (``TrackMemory.keyframe``; a box on something that is no person's pose starts nothing); an active
   track no detection continues is followed (``follow_undetected``) or lost;
@@ -46,18 +45,15 @@ class MemoryLoop:
     check's period, cover IoU and trigger).
 
     keyframe_interval: frames between scheduled keyframes (as the published mode).
-    keyframe_after_empty: a keyframe that found nobody and follows nobody makes the next frame
-        a keyframe.
     """
 
-    def __init__(self, memory: TrackMemory, *, keyframe_interval: int,
-                 keyframe_after_empty: bool = True):
+    def __init__(self, memory: TrackMemory, *, keyframe_interval: int):
         params = memory.params
         self.memory, self.keyframe_interval = memory, keyframe_interval
         self.check_interval = max(0, int(round(params.check_seconds * memory.fps)))
         if params.check_seconds > 0:
             self.check_interval = max(1, self.check_interval)
-        self.cover_iou, self.keyframe_after_empty = params.cover_iou, keyframe_after_empty
+        self.cover_iou = params.cover_iou
         self.trigger = ChangeTrigger() if params.change_trigger else None
         self.reset()
 
@@ -65,7 +61,6 @@ class MemoryLoop:
         self.memory.reset()
         if self.trigger is not None:
             self.trigger.reset()
-        self._mandatory_keyframe = False
         self._last_idx = -1  # the frame index of the previous step
 
     def step(self, frame_idx: int, image: np.ndarray, detect: Callable, estimate: Callable,
@@ -77,7 +72,7 @@ class MemoryLoop:
         estimator's ``assign``)."""
         self._assign = assign or (lambda track_ids: None)
         last_idx, self._last_idx = self._last_idx, frame_idx
-        keyframe = (self._mandatory_keyframe or not self.memory.active
+        keyframe = (not self.memory.active
                     or crossed(last_idx, frame_idx, self.keyframe_interval))
         if keyframe:
             self._keyframe(frame_idx, image, detect, estimate, is_lost)
@@ -92,7 +87,6 @@ class MemoryLoop:
                           [t.keypoints for t in active], [t.first_seen for t in active])
 
     def _keyframe(self, frame_idx, image, detect, estimate, is_lost) -> None:
-        self._mandatory_keyframe = False
         boxes = np.asarray(detect(image), dtype=np.float64).reshape(-1, 4)
         keypoints = estimate(image, boxes, None)
         seen = ~np.asarray(is_lost(keypoints), dtype=bool) if len(boxes) else np.zeros(0, bool)
@@ -105,8 +99,6 @@ class MemoryLoop:
         else:
             for track_id in missed:
                 self.memory.lose(track_id)
-        if len(boxes) == 0 and not self.memory.active:
-            self._mandatory_keyframe = self.keyframe_after_empty
 
     def _follow(self, frame_idx, image, estimate, is_lost, track_ids, confirmed=()) -> bool:
         """Estimate ``track_ids`` in their predicted boxes; the lost and the duplicates become

@@ -22,7 +22,6 @@ def _oracle_tracker(root):
 def test_published_rules():
     tracker = posetrack_tracker(OracleEstimator({}), None)
     assert (tracker.keyframe_interval, tracker.match_thresh, tracker.pose_match) == (2, 1.0, "first")
-    assert not tracker.keyframe_after_empty
     assert tracker.empty_detections_end_tracks
 
 
