@@ -1,7 +1,8 @@
 """Score named pipeline configurations on the real-pixel set and a real video: one table.
 
     python -m bench.eval_real [--realpix data/realpix] [--video data/vtest/vtest.avi]
-                              [--rows NAME ...] [--no-timing] [--retime] [--out bench/results]
+                              [--rows NAME ...] [--joint-thresh 0.3] [--no-timing] [--retime]
+                              [--out bench/results]
 
 Per row: mAP, MOTA, HOTA, IDF1, IDSW, recall, precision on the real-pixel PoseTrack'18 set,
 frames/s and peak memory (bench/eval_timing.py: a subprocess per row, uncached models, on the
@@ -20,9 +21,11 @@ from pathlib import Path
 
 from bench import eval_table
 from bench.eval_rows import default_rows
-from bench.eval_scoring import REALPIX_METRICS, safe, score_posetrack_set, track_video
+from bench.eval_scoring import (JOINT_SCORE_THRESH, REALPIX_METRICS, safe, score_posetrack_set,
+                                track_video)
 from bench.eval_timing import TIMING_COLUMNS, timings
 from lib.cli import run_main
+from lib.options import unit_float
 from lib.eval.proxy import load_counts, proxy_measures, timeline_png
 
 VIDEO_COLUMNS = ("video tracked/counted", "video count MAE", "video ids", "video ids >= 50 f")
@@ -47,6 +50,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--counts", default="data/vtest_counts.json", type=Path,
                         help="people counted by eye on frames of --video (default: %(default)s)")
     parser.add_argument("--rows", nargs="+", metavar="NAME", help="only rows starting so")
+    parser.add_argument("--joint-thresh", type=unit_float, default=JOINT_SCORE_THRESH,
+                        metavar="SCORE",
+                        help="a predicted joint is scored when its score is above this, for "
+                             "every row (default: %(default)s)")
     parser.add_argument("--out", default="bench/results", type=Path,
                         help="folder for eval_real.md / eval_real.png (default: %(default)s)")
     parser.add_argument("--no-timing", action="store_true", help="skip frames/s and memory")
@@ -65,7 +72,7 @@ def main(argv=None) -> int:
         rows = [r for r in rows if any(r.name.startswith(prefix) for prefix in args.rows)]
     matchers, skipped = {}, {}
     start = time.perf_counter()
-    scores = score_posetrack_set(rows, args.realpix, matchers, skipped)
+    scores = score_posetrack_set(rows, args.realpix, matchers, skipped, args.joint_thresh)
     measures = {}
     if not args.no_video:
         ids = track_video(rows, args.video, matchers, skipped)

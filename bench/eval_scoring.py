@@ -54,7 +54,7 @@ def run_rows(rows: list[Row], frames, cache: ClipCache, matchers: dict, skipped:
     return results
 
 
-def predictions(gt_doc: dict, results: list, keypoint_thresh: float = JOINT_SCORE_THRESH) -> dict:
+def predictions(gt_doc: dict, results: list, keypoint_thresh: float) -> dict:
     """A PoseTrack'18 prediction document: per GT image the tracked persons, joints scored
     above ``keypoint_thresh``."""
     annotations = []
@@ -67,9 +67,10 @@ def predictions(gt_doc: dict, results: list, keypoint_thresh: float = JOINT_SCOR
             # a joint left out is x = y = visibility = 0 (poseval), as lib.formats.posetrack writes
             visible = np.column_stack([np.where(kept[:, None], keypoints[:, :2], 0.0),
                                        kept.astype(float)])
-            annotations.append(annotation18(ann_id=len(annotations), image=image["id"],
-                                            track_id=person.track_id, keypoints=visible,
-                                            box_xywh=geometry.xyxy_to_xywh(person.box_xyxy), scores=keypoints[:, 2]))
+            annotations.append(annotation18(
+                ann_id=len(annotations), image=image["id"], track_id=person.track_id,
+                keypoints=visible, box_xywh=geometry.xyxy_to_xywh(person.box_xyxy),
+                scores=keypoints[:, 2]))
     return {"images": gt_doc["images"], "annotations": annotations,
             "categories": gt_doc.get("categories", [])}
 
@@ -83,8 +84,9 @@ def _images(root: Path, gt_doc: dict):
 
 
 def score_posetrack_set(rows: list[Row], root: Path, matchers: dict, skipped: dict,
-                        split: str = "val") -> dict:
-    """row name -> {metric: value} for ``REALPIX_METRICS`` over every clip of ``root``."""
+                        joint_thresh: float = JOINT_SCORE_THRESH, split: str = "val") -> dict:
+    """row name -> {metric: value} for ``REALPIX_METRICS`` over every clip of ``root``, the
+    joints scored above ``joint_thresh`` predicted."""
     gt_dir = root / "annotations" / split
     gt_paths = sorted(gt_dir.glob("*.json"), key=lambda p: natural_key(p.name))
     if not gt_paths:
@@ -95,7 +97,8 @@ def score_posetrack_set(rows: list[Row], root: Path, matchers: dict, skipped: di
             cache = ClipCache(f"{root.name}/{gt_path.stem}", gt_path)
             done = run_rows(rows, _images(root, gt_doc), cache, matchers, skipped, POSETRACK_FPS)
             for name, results in done.items():
-                write_json(Path(work) / safe(name) / gt_path.name, predictions(gt_doc, results))
+                write_json(Path(work) / safe(name) / gt_path.name,
+                           predictions(gt_doc, results, joint_thresh))
             log.info("%s: %d rows tracked", gt_path.stem, len(done))
         scores = {}
         for row in rows:
