@@ -1,5 +1,6 @@
-"""End-to-end speed of the demos' default pipeline against SSDLite + BlazePose, side by side on
-the sample clip and on vtest.avi: frames/s, time to the first tracked frame and peak memory.
+"""End-to-end speed of the demos' default pipeline, of the same with MoveNet lightning (the
+fast choice) and of SSDLite + BlazePose, side by side on the sample clip and on vtest.avi:
+frames/s, time to the first tracked frame and peak memory.
 
     python -m bench.bench_pipeline [--videos V ...] [--frames 250] [--keyframe-interval N]
     python -m bench.bench_pipeline --run DETECTOR POSE MATCHER [--video V] [--draw]
@@ -31,6 +32,7 @@ from lib.tracker import ASSOCIATIONS, LightTracker, default
 from lib.video import VideoSink, frame_rate, open_capture, read_frames
 
 EARLIER = ("ssdlite", "blazepose", "sgcn")  # the default before issue 13, the baseline
+FAST_POSE = "movenet-lightning"  # README "Choosing the default": the faster pose choice
 VIDEOS = ("data/demo/sample.mp4", "data/vtest/vtest.avi")
 
 
@@ -146,9 +148,10 @@ def child(run_args: list[str]) -> dict:
 
 
 def compare(args) -> dict:
-    """The demos' default and ``EARLIER`` on every video, each in a subprocess; prints a table."""
-    pipelines = {"default": tuple(DEMO_COMPONENTS[k] for k in ("detector", "pose", "matcher")),
-                 "earlier": EARLIER}
+    """The demos' default, the same with ``FAST_POSE`` and ``EARLIER`` on every video, each in a
+    subprocess; prints a table."""
+    demo = tuple(DEMO_COMPONENTS[k] for k in ("detector", "pose", "matcher"))
+    pipelines = {"default": demo, "fast": (demo[0], FAST_POSE, demo[2]), "earlier": EARLIER}
     interval = args.keyframe_interval or default("keyframe_interval")
     results = {}
     for video in args.videos:
@@ -159,8 +162,7 @@ def compare(args) -> dict:
                  "--match-thresh", str(default("match_thresh")),
                  "--association", DEMO_ASSOCIATION])
     print(f"keyframe interval {interval}, {DEMO_ASSOCIATION} association, {args.frames} frames; "
-          f"default = "
-          f"{'+'.join(pipelines['default'])}, earlier = {'+'.join(EARLIER)}")
+          + ", ".join(f"{label} = {'+'.join(names)}" for label, names in pipelines.items()))
     print(f"{'pipeline and video':50} {'frames/s':>9} {'first frame s':>14} {'peak MB':>8} "
           f"{'people/frame':>13} {'crops/frame':>12} {'ms/crop':>8}")
     for key, result in results.items():
