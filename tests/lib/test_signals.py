@@ -36,32 +36,28 @@ def test_exit_codes():
     assert isinstance(Terminated(signal.SIGHUP), KeyboardInterrupt)
 
 
-def test_signals_are_held_until_the_deferred_block_ends():
-    code = ("import os, signal\nfrom lib import signals\nsignals.install()\nsteps = []\n"
-            "try:\n"
-            "    with signals.deferred():\n"
-            "        os.kill(os.getpid(), signal.SIGTERM)\n"
-            "        steps.append('block finished')\n"
-            "    steps.append('after the block')\n"
-            "except KeyboardInterrupt:\n"
-            "    print(steps)\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.stdout == "['block finished']\n", proc.stderr
+HELD = """
+import os, signal, threading, time
+from lib import signals
+signals.install()
+{setup}
+steps = []
+try:
+    with signals.deferred():
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.2)
+        steps.append("block finished")
+    steps.append("after the block")
+except KeyboardInterrupt:
+    print(steps)
+"""
 
 
-def test_a_signal_another_thread_receives_is_held_too():
-    """A process signal goes to any thread that does not block it (here an idle helper thread,
-    as tqdm's monitor or a model's thread pool): it must still wait for the block's end."""
-    code = ("import os, signal, threading, time\nfrom lib import signals\nsignals.install()\n"
-            "threading.Thread(target=threading.Event().wait, daemon=True).start()\n"
-            "steps = []\n"
-            "try:\n"
-            "    with signals.deferred():\n"
-            "        os.kill(os.getpid(), signal.SIGTERM)\n"
-            "        time.sleep(0.2)\n"
-            "        steps.append('block finished')\n"
-            "    steps.append('after the block')\n"
-            "except KeyboardInterrupt:\n"
-            "    print(steps)\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+@pytest.mark.parametrize("setup", ["", "threading.Thread(target=threading.Event().wait, "
+                                       "daemon=True).start()"], ids=["alone", "helper thread"])
+def test_signals_are_held_until_the_deferred_block_ends(setup):
+    """Also when another thread receives the signal: a process signal goes to any thread that
+    does not block it (an idle helper here, as tqdm's monitor or a model's thread pool)."""
+    proc = subprocess.run([sys.executable, "-c", HELD.format(setup=setup)],
+                          capture_output=True, text=True)
     assert proc.stdout == "['block finished']\n", proc.stderr
