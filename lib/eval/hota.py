@@ -8,7 +8,7 @@ Hungarian matching maximises similarity weighted by the global alignment of the 
 counts at threshold alpha when its similarity is >= alpha, and DetA, AssA and HOTA are averaged
 over the 19 alphas 0.05 ... 0.95 and then over the joints. PoseTrack21's kit matches on the
 similarity alone; ``alignment_matching=False`` does that. IDF1 (Ristani et al. 2016) per joint
-counts a GT/prediction pair in a frame when d <= ``PCKH_THRESH`` head sizes (as MOTA does) and
+counts a GT/prediction pair in a frame when d <= ``sim_thresh`` head sizes (as MOTA does) and
 matches ids once per sequence. Sequences are pooled per joint as TrackEval pools them: counts are
 summed, AssA is weighted by the true positives. A joint that no GT and no prediction has anywhere
 is left out of the means.
@@ -116,7 +116,7 @@ def sequence_hota(sequence, *, sim_thresh: float = PCKH_THRESH,
             gts.append(gt[rows])
             preds.append(pred[cols])
             sims.append(similarity(joint_dist, sim_thresh))
-            hits.append(joint_dist <= PCKH_THRESH)
+            hits.append(joint_dist <= sim_thresh)
         counts = hota_counts(gts, preds, sims, alignment_matching=alignment_matching)
         for name in COUNT_NAMES:
             result[name][:, joint] = counts[name]

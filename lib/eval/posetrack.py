@@ -65,7 +65,7 @@ def evaluate(gt_dir, pred_dir, eval_pose: bool = True, eval_tracking: bool = Tru
         result.update(MOTA=float(mot["mota"][-1]), MOTP=float(mot["motp"][-1]),
                       precision=float(mot["precision"][-1]), recall=float(mot["recall"][-1]),
                       IDSW=int(mot["num_switches"].sum()))
-        hota = evaluate_hota(sequences)
+        hota = evaluate_hota(sequences, sim_thresh=thresh)
         result["hota"] = hota
         result.update(HOTA=hota["hota"], DetA=hota["deta"], AssA=hota["assa"], IDF1=hota["idf1"])
         for name, seq_mot in seq_mots.items():

@@ -100,6 +100,20 @@ def test_swap_after_crossing_lowers_hota_and_raises_idsw(tmp_path):
     assert swapped["IDSW"] > perfect["IDSW"] and swapped["IDF1"] < perfect["IDF1"]
 
 
+def test_the_distance_threshold_applies_to_hota_and_idf1_too(tmp_path):
+    """Joints 0.4 head sizes off: found at PCKh 0.5, missed at 0.3 by every metric (a few
+    meet the other person's joints where the two cross)."""
+    gt = crossing()
+    shifted = as_predictions(gt)
+    for people in shifted:
+        for p in people:
+            p["keypoints"] = p["keypoints"] + [0.4 * HEAD_SIZE, 0.0]
+    paths = write_pair(tmp_path, "seq", gt, shifted)
+    found, missed = evaluate(*paths, thresh=0.5), evaluate(*paths, thresh=0.3)
+    assert found["recall"] == 100 and found["IDF1"] == pytest.approx(100)
+    assert missed["recall"] < 5 and missed["IDF1"] < 5 and missed["HOTA"] < 5
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_agrees_with_trackeval_on_perturbed_predictions(tmp_path, seed):
     pairs = [(crossing(), None), (crossing(num_frames=14, step=14.0), None)]
