@@ -121,7 +121,6 @@ class TrackMemory:
         self.active: dict[int, MemoryTrack] = {}
         self.lost: dict[int, MemoryTrack] = {}
         self._next_id = 0
-        self._predicted: dict[int, np.ndarray] = {}  # poses predicted by the last follow_boxes
 
     # ----- predictions
     def predict(self, track: MemoryTrack, frame_idx: int) -> tuple[np.ndarray, np.ndarray]:
@@ -139,8 +138,8 @@ class TrackMemory:
         with ``motion.span_last`` also of the last pose (NaN rows where the pose has no usable
         joint)."""
         ids = list(self.active) if track_ids is None else list(track_ids)
-        self._predicted = {t: self.predict(self.active[t], frame_idx)[0] for t in ids}
-        boxes = motion.pose_boxes(np.array([self._predicted[t] for t in ids]), self.enlarge_scale)
+        predicted = [self.predict(self.active[t], frame_idx)[0] for t in ids]
+        boxes = motion.pose_boxes(np.array(predicted), self.enlarge_scale)
         if self.params.motion.span_last and ids:
             last = motion.pose_boxes(np.array([self.active[t].keypoints for t in ids]),
                               self.enlarge_scale)
@@ -156,17 +155,12 @@ class TrackMemory:
         person of a track in ``confirmed`` (seen in a detection this frame), or (given the
         ``image`` and ``follow_appearance_gate``) whose colours are no longer the track's;
         they are lost."""
-        predicted = [self._predicted[t] if t in self._predicted else
-                     self.predict(self.active[t], frame_idx)[0] for t in track_ids]
+        predicted = [self.predict(self.active[t], frame_idx)[0] for t in track_ids]
         duplicates = self._duplicates(track_ids, boxes_xyxy, keypoints, predicted)
-        confirmed = [t for t in confirmed if t is not None]
+        confirmed = [self.active[t] for t in confirmed if t is not None]
         if confirmed and len(track_ids):
-            seen = [self.active[t] for t in confirmed]
-            similarity = 1.0 - self.oks.distances(
-                boxes_xyxy, keypoints, np.array([t.box_xyxy for t in seen]),
-                np.array([t.keypoints for t in seen]))
-            duplicates |= set(np.flatnonzero((similarity > self.params.duplicate_oks)
-                                             .any(axis=1)).tolist())
+            same = self._same_person_as(boxes_xyxy, keypoints, confirmed)
+            duplicates |= set(np.flatnonzero(same.any(axis=1)).tolist())
         checked, descriptors = [], None
         if self.params.follow_appearance_gate is not None and image is not None:
             period = self.params.appearance_check_seconds * self.fps
@@ -225,11 +219,7 @@ class TrackMemory:
         boxes = geometry.as_boxes(boxes_xyxy)
         fresh = np.ones(len(boxes), dtype=bool)
         if self.active and len(boxes):
-            followed = list(self.active.values())
-            similarity = 1.0 - self.oks.distances(
-                boxes, keypoints, np.array([t.box_xyxy for t in followed]),
-                np.array([t.keypoints for t in followed]))
-            fresh = ~(similarity > self.params.duplicate_oks).any(axis=1)
+            fresh = ~self._same_person_as(boxes, keypoints, list(self.active.values())).any(axis=1)
         ids: list[int | None] = [None] * len(boxes)
         if fresh.any():
             found = self._associate(frame_idx, image, boxes[fresh], keypoints[fresh],
@@ -287,10 +277,10 @@ class TrackMemory:
         keep = np.ones(len(keypoints), dtype=bool)
         if len(keypoints) < 2:
             return keep
-        similarity = 1.0 - self.oks.distances(boxes_xyxy, keypoints, boxes_xyxy, keypoints)
+        same_person = self._same_person(boxes_xyxy, keypoints, boxes_xyxy, keypoints)
         for row in np.argsort(-np.asarray(keypoints)[..., 2].mean(axis=1), kind="stable"):
             if keep[row]:
-                same = similarity[row] > self.params.duplicate_oks
+                same = same_person[row].copy()
                 same[row] = False
                 keep[same] = False
         return keep
@@ -373,14 +363,24 @@ class TrackMemory:
                                                          self.params.appearance.update_rate)
                 track.appearance_frame = track.last_seen
 
+    def _same_person(self, boxes_xyxy, keypoints, other_boxes, other_keypoints) -> np.ndarray:
+        """(N, M) bool: the poses are one person (OKS above ``duplicate_oks``)."""
+        oks = 1.0 - self.oks.distances(boxes_xyxy, keypoints, other_boxes, other_keypoints)
+        return oks > self.params.duplicate_oks
+
+    def _same_person_as(self, boxes_xyxy, keypoints, tracks: list[MemoryTrack]) -> np.ndarray:
+        """(N, len(tracks)) bool: ``_same_person`` against the tracks' last poses."""
+        return self._same_person(boxes_xyxy, keypoints, np.array([t.box_xyxy for t in tracks]),
+                                 np.array([t.keypoints for t in tracks]))
+
     def _duplicates(self, track_ids, boxes_xyxy, keypoints, predicted) -> set[int]:
         """Rows whose pose is the same person as another row's (OKS above ``duplicate_oks``):
         of each such pair, the one clearly further from its own prediction (OKS lower by
         ``DUPLICATE_MARGIN``), else the younger track."""
         if len(keypoints) < 2:
             return set()
-        similarity = 1.0 - self.oks.distances(boxes_xyxy, keypoints, boxes_xyxy, keypoints)
-        pairs = np.argwhere(np.triu(similarity > self.params.duplicate_oks, k=1))
+        pairs = np.argwhere(np.triu(self._same_person(boxes_xyxy, keypoints, boxes_xyxy,
+                                                      keypoints), k=1))
         if len(pairs) == 0:
             return set()
         own = {}
