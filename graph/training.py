@@ -7,6 +7,7 @@ counts a pair as "same person" when its embedding distance is below 0.2 (ROC AUC
 """
 from __future__ import annotations
 
+import io
 import logging
 import time
 from pathlib import Path
@@ -19,7 +20,7 @@ from graph.model import SGCN, load_state
 from graph.pairs import load_pairs
 from graph.train_config import TrainConfig
 from lib.errors import LightTrackError
-from lib.outputs import remove_quietly, replace, temporary_path, write_error
+from lib.outputs import write_bytes
 
 log = logging.getLogger(__name__)
 STATE_FILE = "train_state.pt"
@@ -128,16 +129,11 @@ def save_state(work_dir: Path, model, optimizer, epoch: int, rng: np.random.Gene
 
 
 def save_file(obj, path: Path) -> None:
-    """``torch.save`` through a temporary name (``lib.outputs``): never half a file at ``path``;
-    a failed write raises LightTrackError naming it."""
-    temporary = temporary_path(str(path))
-    try:
-        torch.save(obj, temporary)
-    except (OSError, RuntimeError) as err:  # torch's zip writer raises RuntimeError
-        remove_quietly(temporary)
-        reason = err if isinstance(err, OSError) else OSError("the write failed (disk full?)")
-        raise write_error(str(path), reason) from None
-    replace(temporary, str(path))
+    """``torch.save`` through ``lib.outputs.write_bytes``: never half a file at ``path``; a
+    failed write raises LightTrackError naming it."""
+    buffer = io.BytesIO()
+    torch.save(obj, buffer)
+    write_bytes(str(path), buffer.getvalue())
 
 
 def load_training_state(work_dir: Path, model, optimizer, rng) -> tuple[int, int]:

@@ -61,5 +61,5 @@ def test_damaged_resume_state_and_lock(pairs, tmp_path):
 def test_full_disk_names_the_checkpoint(pairs, tmp_path):
     work = tmp_path / "work"
     proc = train(pairs, work, "--max_iter", "1", preexec_fn=file_size_limit(20000))
-    assert_one_line(proc, 1, "cannot write", "epoch1_model.pt", "disk full", progress_log=True)
+    assert_one_line(proc, 1, "cannot write", "epoch1_model.pt", "File too large", progress_log=True)
     assert not [p for p in work.iterdir() if ".partial" in p.name or p.name == ".lock"]
