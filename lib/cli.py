@@ -7,7 +7,7 @@ import sys
 from typing import Callable
 
 from lib import components, signals
-from lib.errors import LightTrackError
+from lib.errors import LightTrackError, one_line
 from lib.options import finite_float, require_weights, unit_float
 from lib.quiet import set_switches
 from lib.tracker import ASSOCIATIONS
@@ -104,13 +104,6 @@ def run_main(main: Callable[[], int | None]) -> int:
         print(f"error: {type(err).__name__}: {one_line(err)} (LIGHTTRACK_DEBUG=1 shows where)",
               file=sys.stderr)
         return 1
-
-
-def one_line(err: BaseException) -> str:
-    """The message of ``err`` on one line (a file name is added to an OSError when it has one)."""
-    if isinstance(err, OSError) and err.filename and err.strerror:
-        return f"{err.filename}: {err.strerror}"
-    return " ".join(str(err).split()) or type(err).__name__
 
 
 def report_batch(batch) -> int:

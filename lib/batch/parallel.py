@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from tqdm import tqdm
 
-from lib.cli import one_line
+from lib.errors import one_line
 from lib.errors import LightTrackError
 from lib.outputs import WriteError, replace
 
