@@ -17,17 +17,9 @@ import numpy as np
 from lib import geometry, weights
 from lib.interfaces import StatelessPoseEstimator
 from lib.joints import NUM_JOINTS
-from lib.pose.blazepose_geometry import roi_to_affine
+from lib.pose.blazepose_geometry import roi_around_box, roi_to_affine
 from lib.pose.coco_joints import NUM_COCO, coco_to_joints
 from lib.tflite import load_interpreter
-
-
-def square_rois(boxes_xyxy: np.ndarray, crop_scale: float) -> np.ndarray:
-    """boxes (N, 4) -> square ROIs (N, 4) as centre x, centre y, side, rotation 0."""
-    boxes = geometry.as_boxes(boxes_xyxy)
-    centres = (boxes[:, :2] + boxes[:, 2:]) / 2
-    sides = (boxes[:, 2:] - boxes[:, :2]).max(axis=1).clip(1, None) * crop_scale
-    return np.column_stack([centres, sides, np.zeros(len(boxes))])
 
 
 class MoveNetEstimator(StatelessPoseEstimator):
@@ -70,7 +62,7 @@ class MoveNetEstimator(StatelessPoseEstimator):
                  track_ids=None) -> np.ndarray:
         """image: BGR (H, W, 3) uint8, boxes_xyxy (N, 4) -> keypoints (N, 15, 3) as x, y,
         score in image pixels; scores lie in [0, 1]."""
-        rois = square_rois(boxes_xyxy, self.crop_scale)
+        rois = roi_around_box(geometry.as_boxes(boxes_xyxy), scale=self.crop_scale)
         coco = np.zeros((len(rois), NUM_COCO, 3))
         for i, roi in enumerate(rois):
             coco[i] = self._keypoints(image, roi)

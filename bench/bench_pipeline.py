@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 
-from bench.eval_timing import peak_mb
+from bench.peak_memory import peak_mb
 from lib import components
 from lib.cli import DEMO_ASSOCIATION, DEMO_COMPONENTS, VIDEO_FPS
 from lib.drawing import Renderer

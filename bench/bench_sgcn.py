@@ -26,9 +26,8 @@ start = time.perf_counter()
 from matcher.sgcn import SGCNMatcher
 {build}
 seconds = time.perf_counter() - start
-status = open('/proc/self/status').read().split('VmHWM:')[1]  # ru_maxrss survives exec
-peak_mb = int(status.split()[0]) / 1024
-print(seconds, peak_mb, ','.join(sorted({{'torch', 'tensorflow'}} & set(sys.modules))))
+from bench.peak_memory import peak_mb
+print(seconds, peak_mb(), ','.join(sorted({{'torch', 'tensorflow'}} & set(sys.modules))))
 """
 BUILDS = {
     "numpy": "m = SGCNMatcher.from_options()",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import resource
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from bench.eval_rows import build_tracker, default_rows
 from bench.model_cache import CACHE_DIR
+from bench.peak_memory import peak_mb
 from lib.cli import VIDEO_FPS, run_main
 from lib.errors import LightTrackError
 from lib.video import frame_rate, open_capture, read_frames
@@ -41,17 +41,6 @@ def time_row(row, video: Path, num_frames: int) -> dict:
         seconds += time.perf_counter() - start
         count += 1
     return {"frames/s": count / seconds, "peak MB": peak_mb()}
-
-
-def peak_mb() -> float:
-    """This process's peak resident memory: VmHWM, which starts afresh at exec (ru_maxrss keeps
-    the parent's peak across fork and exec on Linux, so it is only the fallback)."""
-    status = Path("/proc/self/status")
-    if status.is_file():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def timings(rows, video: Path, num_frames: int, retime: bool = False) -> dict:
