@@ -1,5 +1,6 @@
 """Pictures of a run, drawn with matplotlib's Agg canvas from ``Statistics.per_frame``: time per
-stage per frame (keyframes marked) and one row per track id over the frames."""
+stage per frame (keyframes marked) and one row per track id over the frames (the same timeline
+serves ``lib.eval.proxy`` for ids per frame of any tracker)."""
 from __future__ import annotations
 
 import io
@@ -60,12 +61,12 @@ def timing_figure(log: FrameLog, title: str = "") -> Figure:
     return figure
 
 
-def track_segments(log: FrameLog) -> dict[int, list[tuple[int, int]]]:
-    """For each track id, its runs of consecutive logged frames as (first frame, frame count)
-    in frame-index units (a run spans dropped frames between two logged frames)."""
+def id_runs(frame_indices, ids_per_frame) -> dict[int, list[tuple[int, int]]]:
+    """For each track id, its runs of consecutive listed frames as (first frame, frame count)
+    in frame-index units (a run spans frames missing between two listed frames)."""
     segments: dict[int, list[tuple[int, int]]] = {}
     previous_ids: set[int] = set()
-    for frame_idx, ids in zip(log.frame_idx, log.track_ids):
+    for frame_idx, ids in zip(frame_indices, ids_per_frame):
         for track_id in ids:
             runs = segments.setdefault(track_id, [])
             if track_id in previous_ids:
@@ -77,31 +78,48 @@ def track_segments(log: FrameLog) -> dict[int, list[tuple[int, int]]]:
     return segments
 
 
-def tracks_figure(log: FrameLog, title: str = "") -> Figure:
-    """One horizontal row per track id (lowest at the top), a bar over the frames it was
-    tracked in, in the id's drawing colour."""
-    segments = track_segments(log)
-    ids = sorted(segments)
+def track_segments(log: FrameLog) -> dict[int, list[tuple[int, int]]]:
+    """``id_runs`` of a run's logged frames (dropped frames inside a run are spanned)."""
+    return id_runs(log.frame_idx, log.track_ids)
+
+
+def timeline_figure(segments: dict[int, list[tuple[int, int]]], frames: tuple[int, int] | None,
+                    *, title: str, marked_frames=()) -> Figure:
+    """One horizontal row per track id (by first frame, then id, from the top), a bar over
+    each run of ``segments`` in the id's drawing colour; x from ``frames`` (first, last);
+    ``marked_frames`` (e.g. frames counted by eye) as thin grey lines."""
+    ids = sorted(segments, key=lambda track_id: (segments[track_id][0][0], track_id))
     height = min(CHART_SIZE[1] + 0.2 * max(len(ids) - 10, 0), CHART_SIZE[1] + 0.2 * MAX_TRACK_ROWS)
     figure = Figure(figsize=(CHART_SIZE[0], height), dpi=DPI)
     ax = figure.add_subplot()
+    for frame in marked_frames:
+        ax.axvline(frame, color="0.85", linewidth=0.8, zorder=0)
     for row, track_id in enumerate(ids):
         blue, green, red = TRACK_COLORS[track_id % len(TRACK_COLORS)]
         ax.broken_barh(segments[track_id], (row - 0.4, 0.8), edgecolor="0.4", linewidth=0.5,
                        facecolor=(red / 255, green / 255, blue / 255))  # edged: azure is pale
-    ax.set_yticks(range(len(ids)), [str(i) for i in ids], fontsize="small" if len(ids) < 30
-                  else "xx-small")
+    if len(ids) <= MAX_TRACK_ROWS:
+        ax.set_yticks(range(len(ids)), [str(i) for i in ids],
+                      fontsize="small" if len(ids) < 30 else "xx-small")
     if ids:
         ax.set_ylim(len(ids) - 0.5, -0.5)
     else:
         ax.text(0.5, 0.5, "nobody was tracked", transform=ax.transAxes, ha="center")
-    if log.frame_idx:
-        ax.set_xlim(log.frame_idx[0] - 0.5, log.frame_idx[-1] + 0.5)
+    if frames is not None:
+        ax.set_xlim(frames[0] - 0.5, frames[1] + 0.5)
     ax.set_xlabel("frame")
-    ax.set_ylabel("track id")
-    ax.set_title(title or f"{len(ids)} track ids over {len(log)} frames")
+    ax.set_ylabel(f"track id ({len(ids)} ids, by first frame)")
+    ax.set_title(title)
     figure.tight_layout()
     return figure
+
+
+def tracks_figure(log: FrameLog, title: str = "") -> Figure:
+    """The ``timeline_figure`` of a run's logged frames."""
+    segments = track_segments(log)
+    frames = (log.frame_idx[0], log.frame_idx[-1]) if log.frame_idx else None
+    return timeline_figure(segments, frames,
+                           title=title or f"{len(segments)} track ids over {len(log)} frames")
 
 
 def save(figure: Figure, path: str) -> None:

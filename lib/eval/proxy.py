@@ -98,38 +98,13 @@ def proxy_measures(ids_per_frame: Sequence[Sequence[int]], counts: Mapping[int, 
 
 def timeline_png(ids_per_frame: Sequence[Sequence[int]], path: str | Path, *, title: str = "",
                  marked_frames: Sequence[int] = ()) -> Path:
-    """Write the track timeline to ``path``: one row per id (ordered by first frame), a bar
-    over each run of frames the id is shown in, frames on the x axis; ``marked_frames`` (e.g. the counted
-    frames) are drawn as thin vertical lines. Returns the path."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    """Write the track timeline (``lib.plots.timeline_figure``) of ``ids_per_frame`` to
+    ``path``; ``marked_frames`` (e.g. the counted frames) are drawn as thin vertical lines.
+    Returns the path."""
+    from lib.plots import id_runs, save, timeline_figure  # matplotlib only here
 
-    spans = id_spans(ids_per_frame)
-    order = sorted(spans, key=lambda track_id: (spans[track_id][0], track_id))
-    runs = {track_id: [] for track_id in order}  # (first frame, length) of each unbroken run
-    for frame, ids in enumerate(ids_per_frame):
-        for track_id in set(ids):
-            if runs[track_id] and sum(runs[track_id][-1]) == frame:
-                runs[track_id][-1] = (runs[track_id][-1][0], runs[track_id][-1][1] + 1)
-            else:
-                runs[track_id].append((frame, 1))
-    height = min(2.0 + 0.12 * len(order), 30.0)
-    figure = Figure(figsize=(10, height), dpi=100)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    for frame in marked_frames:
-        axes.axvline(frame, color="0.85", linewidth=0.8, zorder=0)
-    for row, track_id in enumerate(order):
-        axes.broken_barh(runs[track_id], (row - 0.35, 0.7), color="tab:blue")
-    axes.set_xlim(0, max(len(ids_per_frame) - 1, 1))
-    axes.set_ylim(len(order) - 0.5 if order else 0.5, -0.5)
-    axes.set_xlabel("frame")
-    axes.set_ylabel(f"track id ({len(order)} ids, by first frame)")
-    if len(order) <= 60:
-        axes.set_yticks(range(len(order)), [str(track_id) for track_id in order], fontsize=6)
-    axes.set_title(title or "track timeline")
-    figure.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path)
-    return path
+    frames = (0, max(len(ids_per_frame) - 1, 1))
+    segments = id_runs(range(len(ids_per_frame)), ids_per_frame)
+    save(timeline_figure(segments, frames, title=title or "track timeline",
+                         marked_frames=marked_frames), str(path))
+    return Path(path)
