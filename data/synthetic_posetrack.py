@@ -32,6 +32,8 @@ from lib.joints import NUM_JOINTS
 from lib.options import (non_negative_float, non_negative_int, positive_int, require_output_dir,
                          unit_float)
 from lib.outputs import OutputLock, write_bytes
+from lib.runner import Frame
+from lib.video import VideoSink
 
 MIN_LABELED_JOINTS = 4  # a person is annotated (and detectable) with at least this many joints
 SPLIT = "val"
@@ -296,11 +298,8 @@ def write_video(out_dir: str, video: SyntheticVideo, seed: int, *,
     movie = None
     if mp4_fps is not None:
         os.makedirs(os.path.join(out_dir, "videos"), exist_ok=True)
-        movie_path = os.path.join(out_dir, "videos", f"{name}.mp4")
-        movie = cv2.VideoWriter(movie_path, cv2.VideoWriter_fourcc(*"mp4v"), mp4_fps,
-                                (opts.width, opts.height))
-        if not movie.isOpened():
-            raise LightTrackError(f"OpenCV cannot write {movie_path}: check the folder is writable")
+        movie = VideoSink(os.path.join(out_dir, "videos", f"{name}.mp4"), mp4_fps,
+                          render=lambda frame, _: frame.image)
     rng = np.random.default_rng([seed, video.number, 1])  # detection noise only
     images, annotations, dets, gt_locations = [], [], [], []
     for t in range(video.num_frames):
@@ -309,7 +308,7 @@ def write_video(out_dir: str, video: SyntheticVideo, seed: int, *,
         _, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, opts.jpeg_quality])
         write_bytes(os.path.join(image_dir, file), jpeg.tobytes())  # whole or not at all
         if movie is not None:
-            movie.write(image)
+            movie.write(Frame(t, image), None)
         img_id = image_id(video.number, t)
         images.append({"file_name": f"images/{SPLIT}/{name}/{file}", "id": img_id, "frame_id": img_id,
                        "vid_id": f"{video.number:06d}", "is_labeled": True,
@@ -326,7 +325,7 @@ def write_video(out_dir: str, video: SyntheticVideo, seed: int, *,
         gt_locations.append({"image": entry, "candidates": [
             {"det_bbox": [round(float(v), 3) for v in p.box_xywh], "det_score": 1} for p in people]})
     if movie is not None:
-        movie.release()
+        movie.close()  # checks that it holds every frame, then renames it
     write_json(os.path.join(out_dir, "annotations", SPLIT, f"{name}.json"),
                {"images": images, "annotations": annotations, "categories": [person_category()]})
     write_json(os.path.join(out_dir, "detections_openSVAI", f"{name}.json"), dets)
