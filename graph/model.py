@@ -15,6 +15,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from graph.skeleton import spatial_adjacency
+from graph.sgcn_numpy import shape_problems
 from lib.errors import LightTrackError
 from lib.weights import require_file
 
@@ -130,16 +131,10 @@ def load_state(model: nn.Module, state: dict, source: str = "state dict") -> Non
     loaded then (the original filled what it could).
     """
     state = {key.removeprefix("module."): value for key, value in state.items()}
-    expected = model.state_dict()
-    missing = sorted(set(expected) - set(state))
-    unexpected = sorted(set(state) - set(expected))
-    wrong_shape = [f"{key} {tuple(state[key].shape)} != {tuple(expected[key].shape)}"
-                   for key in sorted(set(state) & set(expected))
-                   if tuple(torch.as_tensor(state[key]).shape) != tuple(expected[key].shape)]
-    if missing or unexpected or wrong_shape:
-        problems = [f"{label}: {', '.join(keys)}" for label, keys in
-                    (("missing", missing), ("unexpected", unexpected),
-                     ("wrong shape", wrong_shape)) if keys]
+    problems = shape_problems(
+        {key: tuple(torch.as_tensor(value).shape) for key, value in state.items()},
+        {key: tuple(value.shape) for key, value in model.state_dict().items()})
+    if problems:
         raise LightTrackError(f"{source} is not an SGCN checkpoint ({'; '.join(problems)}); "
                               "use weights/GCN/epoch210_model.pt or a file saved by graph/main.py")
     model.load_state_dict(state)

@@ -39,6 +39,19 @@ def expected_shapes(in_channels: int = 2, num_class: int = 128, hidden: int = 64
     return shapes
 
 
+def shape_problems(shapes: dict[str, tuple], expected: dict[str, tuple]) -> list[str]:
+    """What keeps a state dict with these {key: shape} from being ``expected``: "missing: ...",
+    "unexpected: ...", "wrong shape: key (got) != (wanted)" (only the kinds that occur)."""
+    missing = sorted(set(expected) - set(shapes))
+    unexpected = sorted(set(shapes) - set(expected))
+    wrong_shape = [f"{key} {tuple(shapes[key])} != {tuple(expected[key])}"
+                   for key in sorted(set(shapes) & set(expected))
+                   if tuple(shapes[key]) != tuple(expected[key])]
+    return [f"{label}: {', '.join(keys)}" for label, keys in
+            (("missing", missing), ("unexpected", unexpected), ("wrong shape", wrong_shape))
+            if keys]
+
+
 def check_weights(weights: dict[str, np.ndarray], source: str) -> dict[str, np.ndarray]:
     """``weights`` with a ``module.`` prefix stripped, after checking keys, shapes and values.
 
@@ -47,16 +60,11 @@ def check_weights(weights: dict[str, np.ndarray], source: str) -> dict[str, np.n
     """
     weights = {key.removeprefix("module."): np.asarray(value) for key, value in weights.items()}
     expected = expected_shapes()
-    missing = sorted(set(expected) - set(weights))
-    unexpected = sorted(set(weights) - set(expected))
-    present = sorted(set(weights) & set(expected))
-    wrong_shape = [f"{key} {weights[key].shape} != {expected[key]}" for key in present
-                   if weights[key].shape != expected[key]]
-    not_finite = [key for key in present if weights[key].dtype.kind not in "biuf"
-                  or not np.isfinite(weights[key]).all()]
-    problems = [f"{label}: {', '.join(keys)}" for label, keys in
-                (("missing", missing), ("unexpected", unexpected), ("wrong shape", wrong_shape),
-                 ("NaN, infinite or not numbers", not_finite)) if keys]
+    problems = shape_problems({key: value.shape for key, value in weights.items()}, expected)
+    not_finite = [key for key in sorted(set(weights) & set(expected))
+                  if weights[key].dtype.kind not in "biuf" or not np.isfinite(weights[key]).all()]
+    if not_finite:
+        problems.append(f"NaN, infinite or not numbers: {', '.join(not_finite)}")
     if problems:
         raise LightTrackError(f"{source} is not a usable SGCN weight file ({'; '.join(problems)});"
                               " export one with python -m graph.export_numpy IN.pt OUT.npz")
