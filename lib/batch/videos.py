@@ -59,27 +59,18 @@ class VideoFilesRun:
     association: str = DEMO_ASSOCIATION
 
     def track(self, loaded, job: VideoJob, progress=None) -> Statistics:
-        """Track the video file ``job.source`` into ``job.out_path``."""
+        """Track every frame of the video file ``job.source`` into the OpenSVAI file
+        ``job.out_path`` (written as ``out_path.partial``, renamed when finished), frames named
+        as the video demo names them."""
         detector, estimator, matcher = loaded
         capture = open_capture(job.source)
-        fps = frame_rate(capture) or VIDEO_FPS
-        capture.release()
         tracker = LightTracker(detector, estimator, matcher,
                                keyframe_interval=self.keyframe_interval,
                                match_thresh=self.match_thresh, association=self.association,
-                               fps=fps)
-        return track_video_file(tracker, job.source, job.out_path, max_frames=self.max_frames,
-                                progress=progress)
-
-
-def track_video_file(tracker: LightTracker, video_path: str, out_path: str, *,
-                     max_frames: int | None = None, progress=None) -> Statistics:
-    """Track every frame of a video file into the OpenSVAI file ``out_path`` (written as
-    ``out_path.partial``, renamed when finished), frames named as the video demo names them."""
-    frames = read_frames(open_capture(video_path), os.path.splitext(video_path)[0],
-                         max_frames=max_frames)
-    with partial_file(out_path) as partial:
-        return run(tracker, frames, [OpenSVAIWriter(partial)], progress=progress)
+                               fps=frame_rate(capture) or VIDEO_FPS)
+        frames = read_frames(capture, os.path.splitext(job.source)[0], max_frames=self.max_frames)
+        with partial_file(job.out_path) as partial:
+            return run(tracker, frames, [OpenSVAIWriter(partial)], progress=progress)
 
 
 def video_paths(inputs: list[str]) -> list[str]:
