@@ -22,7 +22,10 @@ from lib import components
 from lib.interfaces import Detector, PoseEstimator
 
 CACHE_DIR = Path("data/cache")
-BOX_DIGITS = 2  # boxes are keys rounded to 1/100 pixel
+#: part of every table's stamp; bumped when the key format changes. Boxes are keys exactly as
+#: floats: MoveNet's joints jump by a heatmap cell (several pixels) for box shifts of 1/100
+#: pixel, so rounded keys made a row's poses depend on which row had asked first.
+KEY_FORMAT = "exact-box-keys"
 
 
 class ClipCache:
@@ -42,7 +45,7 @@ class ClipCache:
         """The key -> output dict of model ``name`` (e.g. "det_ssdlite"), loaded on first use;
         ``code_stamp``: a digest of the model's code (``code_digest``)."""
         if name not in self._tables:
-            self._stamps[name] = self.stamp + code_stamp
+            self._stamps[name] = self.stamp + code_stamp + KEY_FORMAT
             path = self.dir / f"{name}.pkl"
             content = {}
             if path.is_file():
@@ -116,7 +119,7 @@ class CachedEstimator(PoseEstimator):
 
     def estimate(self, image: np.ndarray, boxes_xyxy: np.ndarray, track_ids=None) -> np.ndarray:
         table = self.cache.table(f"pose_{self.name}", self.code_stamp)
-        keys = [(self.cache.frame_idx, tuple(np.round(box, BOX_DIGITS).tolist()))
+        keys = [(self.cache.frame_idx, tuple(box.tolist()))
                 for box in np.asarray(boxes_xyxy, float).reshape(-1, 4)]
         missing = [i for i, key in enumerate(keys) if key not in table]
         self._last_missing = missing

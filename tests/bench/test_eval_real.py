@@ -60,6 +60,25 @@ def test_cached_outputs_replay_without_building_a_model(tmp_path, fake_component
     assert not model_cache.ClipCache("clip", source, tmp_path / "cache").table("det_fake")
 
 
+def test_boxes_a_hundredth_of_a_pixel_apart_are_estimated_apart(tmp_path, monkeypatch):
+    """The cache answers for exactly the box it was asked: a pose model may answer a box moved
+    by 0.004 px differently (MoveNet's joints jump by a heatmap cell)."""
+    class BoxEcho:  # a pose model whose joints are the box's first corner
+        def estimate(self, image, boxes_xyxy, track_ids=None):
+            boxes = np.asarray(boxes_xyxy, float)
+            return np.repeat(np.column_stack([boxes[:, :2], np.ones(len(boxes))])[:, None], 15, 1)
+
+    monkeypatch.setattr(components, "build", lambda kind, name, **options: BoxEcho())
+    monkeypatch.setitem(components.TABLE["pose"], "echo", ("tests.conftest", "ReplayEstimator"))
+    source = tmp_path / "clip.json"
+    source.write_text("{}")
+    estimator = model_cache.CachedEstimator("echo", model_cache.ClipCache("clip", source, tmp_path))
+    boxes = np.array([[10.0, 20.0, 50.0, 90.0], [10.004, 20.0, 50.0, 90.0]])
+    first = estimator.estimate(None, boxes[:1])
+    both = estimator.estimate(None, boxes)
+    assert first[0, 0, 0] == 10.0 and both[1, 0, 0] == 10.004
+
+
 def test_an_edited_model_module_invalidates_its_cache(tmp_path, fake_components, monkeypatch):
     module = tmp_path / "edited_model.py"
     module.write_text("from tests.conftest import ReplayDetector\n")
