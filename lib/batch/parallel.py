@@ -24,8 +24,7 @@ from dataclasses import dataclass
 
 from tqdm import tqdm
 
-from lib.errors import one_line
-from lib.errors import LightTrackError
+from lib.errors import LightTrackError, one_line
 from lib.outputs import WriteError, replace
 
 log = logging.getLogger(__name__)

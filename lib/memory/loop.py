@@ -6,8 +6,9 @@ functions, so model timing, box enlargement and the lost-pose test stay in the t
 
 Per frame, in order:
 - keyframe (every ``keyframe_interval`` frames, the first frame at or after each multiple when
-  a live source skipped frames, or when no track is active): detect, estimate every candidate's pose, associate the candidates
-  whose pose passes the lost test with the active and lost tracks in one assignment
+  a live source skipped frames, or when no track is active): detect, estimate every
+  candidate's pose, associate the candidates whose pose passes the lost test with the active
+  and lost tracks in one assignment
   (``TrackMemory.keyframe``; a box on something that is no person's pose starts nothing); an active
   track no detection continues is followed (``follow_undetected``) or lost;
 - otherwise follow: estimate each active track in the box of its velocity-predicted pose;
