@@ -2,10 +2,17 @@
 estimator that replay a scripted world, and a matcher that returns a given table."""
 from __future__ import annotations
 
+import signal
+
 import numpy as np
 import pytest
 
 from lib.interfaces import NUM_JOINTS, Detector, Matcher, StatelessPoseEstimator
+
+# A shell without job control starts background jobs with SIGINT ignored, and an ignored signal
+# stays ignored in every child; the tests that interrupt a script with SIGINT need it live.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 FRAME_SHAPE = (360, 640, 3)
 
