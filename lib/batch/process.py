@@ -40,8 +40,9 @@ def posetrack_tracker(estimator, matcher, *, keyframe_interval: int = PRESET["ke
                       match_thresh: float = PRESET["match_thresh"], **options) -> LightTracker:
     """A ``LightTracker`` with the published PoseTrack-script rules (SPEC §1.15): keyframe every
     2 frames, pose matching up to distance 1.0 taking the first match, an empty detection list
-    ends every track (the next frame, with no track to follow, is then a keyframe; the original
-    wrote it empty unless it was a keyframe anyway). (Invalid detections are dropped by the
+    ends every track (the next frame, with no track to follow, is then a keyframe, where the
+    original went on from the placeholder it recorded, SPEC §1.15.2). (Invalid detections are
+    dropped by the
     writer: ``OpenSVAIWriter(placeholders=False)``.)"""
     return LightTracker(None, estimator, matcher, keyframe_interval=keyframe_interval,
                         match_thresh=match_thresh, pose_match="first",
