@@ -42,8 +42,7 @@ def posetrack_tracker(estimator, matcher, *, keyframe_interval: int = PRESET["ke
     2 frames, pose matching up to distance 1.0 taking the first match, an empty detection list
     ends every track (the next frame, with no track to follow, is then a keyframe, where the
     original went on from the placeholder it recorded, SPEC §1.15.2). (Invalid detections are
-    dropped by the
-    writer: ``OpenSVAIWriter(placeholders=False)``.)"""
+    dropped by the writer: ``OpenSVAIWriter(placeholders=False)``.)"""
     return LightTracker(None, estimator, matcher, keyframe_interval=keyframe_interval,
                         match_thresh=match_thresh, pose_match="first",
                         empty_detections_end_tracks=True, **options)
