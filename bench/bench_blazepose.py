@@ -1,7 +1,8 @@
-"""Speed of the ai-edge-litert pose estimators per person (BlazePose, MoveNet lightning and
-thunder): keyframe boxes (for BlazePose: pose detector + landmark model) and tracked boxes (for
-BlazePose: landmark model only; MoveNet is the same either way), for 1 to 6 persons per call, on
-the portrait photos pasted into a 640x360 frame. The last line is one JSON object."""
+"""Speed of the ai-edge-litert pose estimators per person (BlazePose, MoveNet lightning,
+thunder and thunder with an int8 backbone): keyframe boxes (for BlazePose: pose detector +
+landmark model) and tracked boxes (for BlazePose: landmark model only; MoveNet is the same
+either way), for 1 to 6 persons per call, on the portrait photos pasted into a 640x360 frame.
+The last line is one JSON object."""
 from __future__ import annotations
 
 import argparse
@@ -15,7 +16,7 @@ import skimage.data
 from lib import components, geometry
 from lib.cli import run_main
 
-ESTIMATORS = ("blazepose", "movenet-lightning", "movenet-thunder")
+ESTIMATORS = ("blazepose", "movenet-lightning", "movenet-thunder", "movenet-thunder-int8")
 
 
 def scene() -> tuple[np.ndarray, np.ndarray]:

@@ -46,7 +46,7 @@ def test_each_person_keeps_one_id(sample_run):
     """Each person keeps one id before the crossing and one after it; the two people's ids
     never mix and no other id seen while they are apart outlives a keyframe interval.
 
-    The ids may change across the crossing: the default (nanodet + movenet-thunder) loses the
+    The ids may change across the crossing: the default (nanodet + MoveNet thunder) loses the
     pasted crouching cameraman and the waist-up portrait while their rectangles overlap (about
     110 frames) and re-detects them with new ids; ssdlite + blazepose kept one id each across
     it on this clip, but switches ids more on real pixels (README "Choosing the default").

@@ -1,5 +1,5 @@
 """The demos' default pipeline (detector, pose model, matcher as ``lib.demo`` builds them) runs 5
-frames without TensorFlow or torch, as does its thunder variant; a truncated model file ends the
+frames without TensorFlow or torch, as does its lightning variant; a truncated model file ends the
 demo with one line."""
 import json
 import subprocess
