@@ -27,6 +27,8 @@ from lib.pose.blazepose_geometry import roi_around_box, roi_to_affine
 from lib.pose.coco_joints import NUM_COCO, coco_to_joints
 from lib.tflite import load_interpreter
 
+CROP_SCALE = 1.25  # crop side over the box's longer side (the estimator's default)
+
 
 class MoveNetEstimator(StatelessPoseEstimator):
     """MoveNet single-pose: 15 PoseTrack joints per box; scores are MoveNet's keypoint scores.
@@ -50,7 +52,7 @@ class MoveNetEstimator(StatelessPoseEstimator):
     model = "thunder"
 
     def __init__(self, weights_path: str | Path | None = None, *, model: str | None = None,
-                 crop_scale: float = 1.25, joint_score_thresh: float = 0.3,
+                 crop_scale: float = CROP_SCALE, joint_score_thresh: float = 0.3,
                  num_threads: int = 2):
         model = model or self.model
         path = Path(weights_path) if weights_path else weights.tflite_path(f"movenet-{model}")
@@ -118,7 +120,7 @@ def calibration_inputs(size: int, *, frames: int = 120, background: int = 40,
         for box in clip.boxes(frame_idx):
             extent = np.tile(box[2:] - box[:2], 2)
             jittered = box + rng.normal(0.0, 0.05, 4) * extent
-            roi = roi_around_box(jittered[None], scale=1.25)[0]
+            roi = roi_around_box(jittered[None], scale=CROP_SCALE)[0]
             inputs.append(model_input(image, roi, size))
     for _ in range(background):
         image = clip.frame(int(rng.integers(clip.num_frames)))
