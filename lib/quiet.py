@@ -3,7 +3,8 @@ off the user's terminal (stdlib only).
 
 TensorFlow >= 2.16 logs its start-up lines ("oneDNN custom operations are on", the absl
 "All log messages before absl::InitializeLog()" notice) from C++ before any setting is read,
-and TFLite prints "Created TensorFlow Lite XNNPACK delegate" itself. ``quiet_startup`` sets the
+and TFLite prints "Created TensorFlow Lite XNNPACK delegate" itself (and its quantiser a
+"fully_quantize: ..." settings line). ``quiet_startup`` sets the
 documented switches and, while a framework component is imported and built, sends the process's
 native stderr to a file; afterwards every line that is not such an info/warning log line is
 passed on, so real errors still reach the user. FFmpeg's messages ("moov atom not found",
@@ -21,7 +22,8 @@ import tempfile
 NOISE = re.compile(r"^(WARNING: All log messages before absl::InitializeLog\(\)"
                    r"|[IW]\d{4} [\d:. ]+\S+:\d+\]"
                    r"|INFO: Created TensorFlow Lite"
-                   r"|INFO: Initialized TensorFlow Lite)")
+                   r"|INFO: Initialized TensorFlow Lite"
+                   r"|fully_quantize: \d)")
 
 
 def set_switches() -> None:

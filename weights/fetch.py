@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lib import weights
 from lib.cli import run_main
+from lib.quiet import quiet_startup
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -30,14 +31,15 @@ def convert_tfjs(model_path: Path, tflite_path: Path) -> None:
     """The tfjs -> TFLite converter, imported only when a conversion is due (it needs TF).
     ``movenet-thunder-int8.tflite`` gets thunder's backbone in int8, calibrated on crops of
     the demo clip (``network_movenet``); every other model is converted as it is."""
-    from weights import tfjs
-    if tflite_path.stem == "movenet-thunder-int8":
-        import network_movenet
-        calibration = network_movenet.calibration_inputs(network_movenet.THUNDER_SIZE)
-        tfjs.convert(model_path, tflite_path, calibration=calibration,
-                     int8_scope=network_movenet.INT8_SCOPE)
-    else:
-        tfjs.convert(model_path, tflite_path)
+    with quiet_startup():
+        from weights import tfjs
+        if tflite_path.stem == "movenet-thunder-int8":
+            import network_movenet
+            calibration = network_movenet.calibration_inputs(network_movenet.THUNDER_SIZE)
+            tfjs.convert(model_path, tflite_path, calibration=calibration,
+                         int8_scope=network_movenet.INT8_SCOPE)
+        else:
+            tfjs.convert(model_path, tflite_path)
 
 
 def main(argv=None) -> int:

@@ -13,6 +13,7 @@ reference the tests compare it with.
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -190,9 +191,10 @@ def convert(model_path: str | Path, tflite_path: str | Path, *, calibration=None
 
 def op_outputs(flatbuffer: bytes) -> list[str]:
     """The output tensor names of every op of a ``.tflite`` model, in execution order."""
-    resolver = tf.lite.experimental.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
-    interpreter = tf.lite.Interpreter(  # without delegates: every op is listed as itself
-        model_content=flatbuffer, experimental_op_resolver_type=resolver)
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+    interpreter = Interpreter(  # without delegates: every op is listed as itself
+        model_content=flatbuffer,
+        experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
     names = {t["index"]: t["name"] for t in interpreter.get_tensor_details()}
     return [names[i] for op in interpreter._get_ops_details() for i in op["outputs"]]
 
@@ -211,6 +213,8 @@ def _quantise(function, float_model: bytes, calibration: list, int8_scope: str) 
     if len(keep_float) == len(names):
         raise ValueError(f"no op output is named with {int8_scope!r}")
     options = tf.lite.experimental.QuantizationDebugOptions(denylisted_nodes=keep_float)
-    debugger = tf.lite.experimental.QuantizationDebugger(
-        converter=converter, debug_dataset=dataset, debug_options=options)
-    return debugger.get_nondebug_quantized_model()
+    with warnings.catch_warnings():  # "statistics for quantized inputs were expected": the
+        warnings.simplefilter("ignore", UserWarning)  # int32 image input stays unquantised
+        debugger = tf.lite.experimental.QuantizationDebugger(
+            converter=converter, debug_dataset=dataset, debug_options=options)
+        return debugger.get_nondebug_quantized_model()

@@ -9,6 +9,7 @@ with quiet_startup():
     for line in [b"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n",
                  b"I0000 00:00:1796142672.952994    9623 port.cc:153] oneDNN custom operations are on.\n",
                  b"INFO: Created TensorFlow Lite XNNPACK delegate for CPU.\n",
+                 b"fully_quantize: 0, inference_type: 6, input_inference_type: FLOAT32\n",
                  b"E0000 00:00:1.5 9623 cuda.cc:1] a real error\n",
                  b"something the user must see\n"]:
         os.write(2, line)

@@ -109,8 +109,9 @@ def test_rebuilt_graph_and_tflite_match_tensorflow_ops(tiny_model, tmp_path):
 
 def op_dtypes(path) -> list[tuple[str, type]]:
     """(op name, output dtype) of every op of a .tflite, delegates off."""
-    resolver = tf.lite.experimental.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
-    interpreter = tf.lite.Interpreter(model_path=str(path), experimental_op_resolver_type=resolver)
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+    interpreter = Interpreter(model_path=str(path), experimental_op_resolver_type=(
+        OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES))
     details = {t["index"]: t for t in interpreter.get_tensor_details()}
     return [(op["op_name"], details[op["outputs"][0]]["dtype"])
             for op in interpreter._get_ops_details()]
