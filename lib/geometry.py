@@ -173,13 +173,19 @@ def nms(boxes_xyxy, scores, iou_thresh: float) -> np.ndarray:
     A box is suppressed when its IoU (+1 convention) with a kept box is above ``iou_thresh``.
     """
     b = as_boxes(boxes_xyxy)
+    return greedy_keep(scores, iou_matrix(b, b) > iou_thresh)
+
+
+def greedy_keep(scores, suppresses: np.ndarray) -> np.ndarray:
+    """Greedy suppression: candidates by descending score (ties in index order), each kept
+    unless a kept one suppresses it (``suppresses[kept, candidate]``, (N, N) bool); returns
+    the kept indices in that order."""
     order = np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable")
-    iou = iou_matrix(b, b)
     keep: list[int] = []
-    suppressed = np.zeros(len(b), dtype=bool)
+    suppressed = np.zeros(len(order), dtype=bool)
     for i in order:
         if suppressed[i]:
             continue
         keep.append(int(i))
-        suppressed |= iou[i] > iou_thresh
+        suppressed |= suppresses[i]
     return np.asarray(keep, dtype=np.int64)

@@ -274,15 +274,11 @@ class TrackMemory:
     def _unique_poses(self, boxes_xyxy, keypoints) -> np.ndarray:
         """(N,) bool: candidates kept by NMS on poses: by mean joint score, a pose with OKS
         above ``duplicate_oks`` to a kept one is the same person (two boxes on one body)."""
-        keep = np.ones(len(keypoints), dtype=bool)
         if len(keypoints) < 2:
-            return keep
+            return np.ones(len(keypoints), dtype=bool)
         same_person = self._same_person(boxes_xyxy, keypoints, boxes_xyxy, keypoints)
-        for row in np.argsort(-np.asarray(keypoints)[..., 2].mean(axis=1), kind="stable"):
-            if keep[row]:
-                same = same_person[row].copy()
-                same[row] = False
-                keep[same] = False
+        keep = np.zeros(len(keypoints), dtype=bool)
+        keep[geometry.greedy_keep(np.asarray(keypoints)[..., 2].mean(axis=1), same_person)] = True
         return keep
 
     def _assign(self, frame_idx, image, boxes, keypoints, tracks) -> list[int]:

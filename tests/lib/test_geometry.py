@@ -93,3 +93,11 @@ def test_published_boxes_read_back_the_published_xywh_box():
     boxes = [[10.5, -0.54, 222.9, 244.4], [-3.7, 2.2, 40.1, 9.9]]
     for box, published in zip(boxes, geometry.published_boxes(boxes)):
         assert tuple(published) == geometry.xywh_to_xyxy(geometry.xyxy_to_xywh(box))
+
+
+def test_greedy_keep_drops_only_what_a_kept_candidate_suppresses():
+    """0 suppresses 1; 1 would suppress 2, but 1 is dropped, so 2 stays; ties keep index order."""
+    suppresses = np.array([[1, 1, 0], [0, 1, 1], [0, 0, 1]], dtype=bool)
+    assert geometry.greedy_keep([0.9, 0.8, 0.7], suppresses).tolist() == [0, 2]
+    assert geometry.greedy_keep([0.5, 0.5, 0.5], np.eye(3, dtype=bool)).tolist() == [0, 1, 2]
+    assert geometry.greedy_keep([], np.zeros((0, 0), dtype=bool)).tolist() == []
