@@ -27,7 +27,6 @@ class MemoryParams:
     """The memory mode's named constants (times in seconds, sizes relative to the person).
 
     max_lost_seconds: how long a track that is not seen can still be re-identified.
-    history_seconds: how much pose history a track keeps (at least the motion window).
     duplicate_oks: two poses with OKS above this are one person. Following: of two such
         followed poses, the track whose pose is further from its own prediction is lost (a box
         that slid onto an occluder); keyframes: a candidate so close to the predicted pose of an
@@ -61,7 +60,6 @@ class MemoryParams:
     """
 
     max_lost_seconds: float = 3.0
-    history_seconds: float = 0.4
     duplicate_oks: float = 0.6
     appearance_overlap: float = 0.1
     appearance_refresh_seconds: float = 0.5
@@ -325,15 +323,19 @@ class TrackMemory:
         track.box_xyxy = np.asarray(box_xyxy, dtype=np.float64)
         track.keypoints = np.asarray(keypoints, dtype=np.float64)
         track.last_seen = frame_idx
-        keep = max(2, int(round(self.params.history_seconds * self.fps)))
+        keep = self._window_frames() + 1  # the poses a velocity can reach back to
         track.frames = (track.frames + [frame_idx])[-keep:]
         track.poses = (track.poses + [track.keypoints])[-keep:]
+
+    def _window_frames(self) -> int:
+        """The motion window in frames (at least 1)."""
+        return max(1, int(round(self.params.motion.window_seconds * self.fps)))
 
     def _update_velocities(self, tracks: list[MemoryTrack]) -> None:
         """Each track's velocity from its newest pose and the oldest within the motion window."""
         if not tracks:
             return
-        window = max(1, int(round(self.params.motion.window_seconds * self.fps)))
+        window = self._window_frames()
         refs = [motion.reference_index(t.frames, window) for t in tracks]
         old = np.array([t.poses[r] for t, r in zip(tracks, refs)])
         new = np.array([t.poses[-1] for t in tracks])
