@@ -32,9 +32,9 @@ def sample_run(tmp_path_factory):
     float MoveNet thunder and the published association (the id checks below; the memory
     association, the demos' default, gives one person a third id for a while where the two
     photos overlap completely, and is tested with scripted fakes in
-    tests/lib/test_tracker_memory.py and on the real-pixel set by make eval-real). The demos'
-    thunder-int8 scores the crouched cameraman nearer the lost threshold: with the published
-    association it gives each person two ids on one side of the crossing here."""
+    tests/lib/test_tracker_memory.py and on the real-pixel set by make eval-real). With the
+    demos' thunder-int8 the published association splits ids here (two for each person after
+    the crossing, two for the cameraman before it)."""
     if not SAMPLE.exists():
         subprocess.run([sys.executable, "-m", "data.demo.make_sample"], cwd=ROOT, check=True)
     out = tmp_path_factory.mktemp("demo")
